@@ -1,0 +1,134 @@
+package pca
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/sebdah/goldie/v2"
+	"github.com/stretchr/testify/require"
+
+	"recog/internal/data"
+	"recog/internal/datatest"
+	"recog/internal/viz"
+	"recog/q5_autoencoder"
+)
+
+// Targets from a numpy reference of the same computation on the mirror's
+// NIST36 files: PCA with 32 components of the centred training data.
+const (
+	wantTestPSNR          = 17.895 // dB, mean over the test images
+	wantExplainedVariance = 0.778
+)
+
+func loadSplit(t *testing.T, dir, split string) (*data.Dataset, string) {
+	t.Helper()
+	path := filepath.Join(dir, data.SplitFile(split))
+	ds, err := data.LoadNIST36(path, split)
+	require.NoError(t, err)
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	h := sha256.New()
+	_, err = io.Copy(h, f)
+	require.NoError(t, err)
+	return ds, hex.EncodeToString(h.Sum(nil))
+}
+
+// goldenNumbers is golden/q6_pca/pca_nist36.json: the data it came from and
+// the numbers, compared with tolerances.
+type goldenNumbers struct {
+	TrainSHA256       string    `json:"train_sha256"`
+	TestSHA256        string    `json:"test_sha256"`
+	Rows              int       `json:"p_rows"`
+	Cols              int       `json:"p_cols"`
+	Rank              int       `json:"p_rank"`
+	ExplainedVariance float64   `json:"explained_variance"`
+	TestPSNR          float64   `json:"test_psnr_db"`
+	TrainPSNR         float64   `json:"train_psnr_db"`
+	Variances         []float64 `json:"variances_first_40"`
+	Shown             []int     `json:"shown_test_rows"`
+}
+
+func round(v float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(v*p) / p
+}
+
+// updating reports whether goldie's -update flag is set.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+func goldenDir(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "golden", "q6_pca"))
+	require.NoError(t, err)
+	return dir
+}
+
+// TestNIST36 fits the PCA of question 6 on the real training set and checks
+// the assignment-level targets (test PSNR to 0.01 dB, variance explained,
+// size and rank of P), then the golden numbers and figure when the data is
+// the version they were made from.
+func TestNIST36(t *testing.T) {
+	dir := datatest.Dir(t, "nist36")
+	train, trainSum := loadSplit(t, dir, "train")
+	test, testSum := loadSplit(t, dir, "test")
+	res, err := Run(train, test, Components, nil)
+	require.NoError(t, err)
+
+	require.Equal(t, []int{1024, 32, 32}, []int{res.Rows, res.Cols, res.Rank}, "P is 1024 x 32 of rank 32")
+	require.InDelta(t, wantExplainedVariance, res.ExplainedVariance, 0.0005)
+	require.InDelta(t, wantTestPSNR, res.TestPSNR, 0.01)
+	require.Equal(t, []int{32768, 1024}, []int{res.ProjectionParams, res.MeanParams})
+	ae, err := autoencoder.New(nil, newRandForSize())
+	require.NoError(t, err)
+	require.Equal(t, 68704, autoencoder.Params(ae))
+
+	got := goldenNumbers{
+		TrainSHA256: trainSum, TestSHA256: testSum,
+		Rows: res.Rows, Cols: res.Cols, Rank: res.Rank,
+		ExplainedVariance: round(res.ExplainedVariance, 8),
+		TestPSNR:          round(res.TestPSNR, 8),
+		TrainPSNR:         round(res.TrainPSNR, 8),
+		Shown:             res.Shown,
+	}
+	for _, v := range res.Model.Variances[:40] {
+		got.Variances = append(got.Variances, round(v, 10))
+	}
+	png, err := viz.EncodePNG(res.Grid)
+	require.NoError(t, err)
+
+	g := goldie.New(t, goldie.WithFixtureDir(goldenDir(t)), goldie.WithNameSuffix(""))
+	const numbersFile = "pca_nist36.json"
+	if updating() {
+		b, err := json.MarshalIndent(got, "", "  ")
+		require.NoError(t, err)
+		g.Update(t, numbersFile, append(b, '\n'))
+		g.Update(t, "test_reconstructions.png", png)
+		return
+	}
+	b, err := os.ReadFile(filepath.Join(goldenDir(t), numbersFile))
+	require.NoError(t, err, "run go test ./q6_pca -update to write the golden files")
+	var want goldenNumbers
+	require.NoError(t, json.Unmarshal(b, &want))
+	if want.TrainSHA256 != trainSum || want.TestSHA256 != testSum {
+		t.Skipf("golden comparison skipped: data/nist36 holds train %s, test %s; the golden files were made from train %s, test %s",
+			trainSum, testSum, want.TrainSHA256, want.TestSHA256)
+	}
+	require.Equal(t, want.Shown, got.Shown)
+	require.Equal(t, []int{want.Rows, want.Cols, want.Rank}, []int{got.Rows, got.Cols, got.Rank})
+	require.InDelta(t, want.ExplainedVariance, got.ExplainedVariance, 1e-7)
+	require.InDelta(t, want.TestPSNR, got.TestPSNR, 1e-6)
+	require.InDelta(t, want.TrainPSNR, got.TrainPSNR, 1e-6)
+	require.InDeltaSlice(t, want.Variances, got.Variances, 1e-8*want.Variances[0])
+	g.Assert(t, "test_reconstructions.png", png)
+}
