@@ -97,7 +97,7 @@ func Detect(img image.Image) (*Page, error) {
 	page := &Page{Ink: ink.pix, Scale: f, Threshold: float64(t), Width: ink.w, Height: ink.h,
 		OrigWidth: b.Dx(), OrigHeight: b.Dy()}
 	var bin *binary
-	if inkContrast(ink.pix, t) {
+	if inkContrast(t) {
 		bin = hysteresis(ink, t, lowRatio*t)
 	} else {
 		bin = newBinary(ink.w, ink.h) // a blank page: no ink at all
@@ -125,7 +125,7 @@ func Detect(img image.Image) (*Page, error) {
 // inkContrast reports whether the page has ink at all: Otsu's threshold
 // always splits a histogram, so on a blank page it splits paper noise. Ink is
 // accepted when the threshold is at least 0.15 (15% darker than the paper).
-func inkContrast(ink []float32, t float32) bool {
+func inkContrast(t float32) bool {
 	return t >= 0.15
 }
 

@@ -376,3 +376,42 @@ func TestParseMode(t *testing.T) {
 	d := DefaultOptions()
 	require.Equal(t, Options{Epochs: 100, LR: 3e-5, BatchSize: 36, Momentum: 0.9, Seed: 1}, d)
 }
+
+// TestRevive: a unit killed by a large negative bias is found, brought back
+// alive (mean 0.5, standard deviation 1 on the data) and the network's output
+// is unchanged because its outgoing weights are zeroed.
+func TestRevive(t *testing.T) {
+	x := smoothImages(8, 100)
+	net, err := New([]int{64, 8, 8, 8, 64}, newRand(2))
+	require.NoError(t, err)
+	require.NoError(t, DataInit(net, x, 1000))
+	n, err := Revive(net, x, 1000, newRand(3))
+	require.NoError(t, err)
+	require.Zero(t, n, "nothing to revive after DataInit")
+
+	net.Layers[0].B[2] = -1e3
+	net.Layers[1].B[5] = -1e3
+	dead, err := DeadUnits(net, x)
+	require.NoError(t, err)
+	require.Equal(t, []int{1, 1, 0}, dead)
+	before, err := Reconstruct(net, x)
+	require.NoError(t, err)
+	n, err = Revive(net, x, 1000, newRand(3))
+	require.NoError(t, err)
+	require.Equal(t, 2, n)
+	dead, err = DeadUnits(net, x)
+	require.NoError(t, err)
+	require.Equal(t, []int{0, 0, 0}, dead)
+	after, err := Reconstruct(net, x)
+	require.NoError(t, err)
+	require.InDeltaSlice(t, before.RawMatrix().Data, after.RawMatrix().Data, 1e-12, "output unchanged")
+	_, err = net.Forward(x)
+	require.NoError(t, err)
+	_, a, _ := net.Layers[0].Cache()
+	m, s := stat.MeanStdDev(mat.Col(nil, 2, a), nil)
+	require.InDelta(t, 0.5, m, 1e-9)
+	require.InDelta(t, 1, s, 1e-9)
+	for k := range 8 {
+		require.Zero(t, net.Layers[1].W.At(2, k), "outgoing weight %d", k)
+	}
+}

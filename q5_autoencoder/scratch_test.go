@@ -39,6 +39,12 @@ func TestScratch(t *testing.T) {
 	if os.Getenv("AE_COSINE") == "0" {
 		opt.Cosine = false
 	}
+	if os.Getenv("AE_OPT") == "momentum" {
+		opt.Optimizer = Momentum
+	}
+	if os.Getenv("AE_REVIVE") == "1" {
+		opt.Revive = true
+	}
 	opt.Valid = valid.X
 	opt.Progress = os.Stderr
 	net, _, err := Fit(train.X, opt)

@@ -79,6 +79,9 @@ type Options struct {
 	// DataInit rescales the Xavier initialisation on the training data
 	// before training (Fit only; see DataInit).
 	DataInit bool
+	// Revive re-initialises, after every epoch, the ReLU units that are dead
+	// on the first 2000 training rows (see Revive).
+	Revive bool
 	// Valid, if not nil, is evaluated after every epoch (loss and PSNR).
 	Valid *mat.Dense
 	// OnEpoch, if not nil, is called after every epoch; an error stops
@@ -122,6 +125,7 @@ type EpochMetrics struct {
 	// ValidPSNR its mean PSNR; both NaN without Options.Valid.
 	ValidLoss, ValidPSNR float64
 	LR                   float64 // learning rate used in the epoch
+	Revived              int     // ReLU units re-initialised after the epoch (Options.Revive)
 	Seconds              float64 // wall time of the updates, without evaluation
 }
 
@@ -286,7 +290,13 @@ func Train(net *nn.Network, x *mat.Dense, opt Options) ([]EpochMetrics, error) {
 				net.StepMomentum(lr, opt.Momentum)
 			}
 		}
-		m := EpochMetrics{Epoch: epoch, TrainLoss: total, ValidLoss: math.NaN(), ValidPSNR: math.NaN(),
+		revived := 0
+		if opt.Revive {
+			if revived, err = Revive(net, x, dataInitRows, rng); err != nil {
+				return hist, err
+			}
+		}
+		m := EpochMetrics{Epoch: epoch, TrainLoss: total, ValidLoss: math.NaN(), ValidPSNR: math.NaN(), Revived: revived,
 			LR: lr, Seconds: time.Since(start).Seconds()}
 		if !finite(total) {
 			return hist, fmt.Errorf("autoencoder: epoch %d: training loss is %v (learning rate %g too large?)", epoch, total, lr)
@@ -307,6 +317,9 @@ func Train(net *nn.Network, x *mat.Dense, opt Options) ([]EpochMetrics, error) {
 			if opt.Valid != nil {
 				fmt.Fprintf(opt.Progress, "  valid PSNR %.3f dB", m.ValidPSNR)
 			}
+			if opt.Revive {
+				fmt.Fprintf(opt.Progress, "  revived %d", revived)
+			}
 			fmt.Fprintf(opt.Progress, "  lr %.3g  %.2fs\n", lr, m.Seconds)
 		}
 		if opt.OnEpoch != nil {
@@ -316,6 +329,74 @@ func Train(net *nn.Network, x *mat.Dense, opt Options) ([]EpochMetrics, error) {
 		}
 	}
 	return hist, nil
+}
+
+// Revive finds the ReLU units of net that output 0 on all of the first
+// min(N, rows) rows of x (dead: they get no gradient and cannot recover) and
+// re-initialises each: new incoming weights from Xavier's U(-r, r),
+// r = √(6/(in+out)), drawn from rng and rescaled as in DataInit (mean 0.5,
+// standard deviation 1 of its pre-activation on those rows), and zero
+// outgoing weights, so that the network's output does not change and the
+// unit starts alive. It returns the number of units revived.
+// See docs/q5_autoencoder.md#improved.
+func Revive(net *nn.Network, x *mat.Dense, rows int, rng *rand.Rand) (int, error) {
+	if err := checkNet(net, x); err != nil {
+		return 0, err
+	}
+	n, d := x.Dims()
+	h := x.Slice(0, min(n, max(rows, 2)), 0, d).(*mat.Dense)
+	revived := 0
+	for li, l := range net.Layers {
+		one, err := nn.NewNetwork(l)
+		if err != nil {
+			return revived, err
+		}
+		out, err := one.Predict(h)
+		if err != nil {
+			return revived, err
+		}
+		if l.Activation == nn.ActReLU && li+1 < len(net.Layers) {
+			r, c := out.Dims()
+			in := l.In()
+			bound := math.Sqrt(6 / float64(in+l.Out()))
+			w := make([]float64, in)
+			for j := range c {
+				alive := false
+				for i := range r {
+					if out.At(i, j) > 0 {
+						alive = true
+						break
+					}
+				}
+				if alive {
+					continue
+				}
+				for i := range w {
+					w[i] = bound * (2*rng.Float64() - 1)
+				}
+				a := mat.NewVecDense(r, nil)
+				a.MulVec(h, mat.NewVecDense(in, w))
+				m, s := stat.MeanStdDev(a.RawVector().Data, nil)
+				if !(s > 1e-12) {
+					s = 1
+				}
+				for i := range w {
+					l.W.Set(i, j, w[i]/s)
+				}
+				l.B[j] = 0.5 - m/s
+				next := net.Layers[li+1]
+				for k := range next.Out() {
+					next.W.Set(j, k, 0)
+				}
+				for i := range r {
+					out.Set(i, j, math.Max(0, a.AtVec(i)/s+l.B[j]))
+				}
+				revived++
+			}
+		}
+		h = out
+	}
+	return revived, nil
 }
 
 // Adam's constants.

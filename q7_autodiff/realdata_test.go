@@ -1,0 +1,187 @@
+package autodiff
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/sebdah/goldie/v2"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/mat"
+
+	"recog/internal/data"
+	"recog/internal/datatest"
+)
+
+func goldenDir(t *testing.T) string {
+	_, file, _, ok := runtime.Caller(0)
+	require.True(t, ok)
+	return filepath.Join(filepath.Dir(file), "..", "golden", "q7_autodiff")
+}
+
+func fileSHA256(t *testing.T, path string) string {
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// shortRun is a seeded run small enough for a test: the MNIST CNN (with
+// dropout) on the first 512 training images for 2 epochs, evaluated on the
+// first 500 test images.
+type shortRun struct {
+	Data   map[string]string `json:"data_sha256"`
+	Model  string            `json:"model"`
+	Epochs []EpochStatsJSON  `json:"epochs"`
+	Test   float64           `json:"test_acc"`
+}
+
+// EpochStatsJSON is EpochStats without the timings (which are not
+// reproducible), rounded to 6 decimals.
+type EpochStatsJSON struct {
+	TrainLoss, TrainAcc, ValidLoss, ValidAcc float64
+}
+
+func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
+
+func runShort(t *testing.T, s *Splits) shortRun {
+	rng := rand.New(rand.NewPCG(2024, 7))
+	m, err := NewSimpleCNN("mnist-cnn", 28, s.Classes, 0.25, false, rng)
+	require.NoError(t, err)
+	defer m.Close()
+	train, test := s.Train.Head(512), s.Test.Head(500)
+	h, err := Train(m, train, test, Config{Epochs: 2, BatchSize: 64, Optimizer: &Adam{LR: 1e-3}, Rand: rng})
+	require.NoError(t, err)
+	_, acc, err := Evaluate(m, test)
+	require.NoError(t, err)
+	r := shortRun{Model: m.Name, Test: round6(acc)}
+	for _, e := range h.Epochs {
+		r.Epochs = append(r.Epochs, EpochStatsJSON{round6(e.TrainLoss), round6(e.TrainAcc), round6(e.ValidLoss), round6(e.ValidAcc)})
+	}
+	return r
+}
+
+// The short seeded run gives the same numbers twice in one process (bit for
+// bit: batches are split across goroutines in fixed chunks and reduced in
+// a fixed order), and the numbers of the golden file. The golden file is
+// made with gonum's BLAS; with -tags openblas the sums are ordered
+// differently and the comparison allows 0.02.
+func TestShortRunGolden(t *testing.T) {
+	dir := datatest.Dir(t, "mnist")
+	s, err := LoadMNIST(dir)
+	require.NoError(t, err)
+	a := runShort(t, s)
+	b := runShort(t, s)
+	require.Equal(t, a, b, "same seed, different numbers")
+	require.Greater(t, a.Test, 0.6) // learned something in 16 steps
+
+	a.Data = map[string]string{}
+	for _, f := range []string{"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"} {
+		a.Data[f] = fileSHA256(t, filepath.Join(dir, f))
+	}
+	got, err := json.MarshalIndent(a, "", "  ")
+	require.NoError(t, err)
+	got = append(got, '\n')
+	gd := goldenDir(t)
+	if BLASName != "gonum" {
+		var want shortRun
+		raw, err := os.ReadFile(filepath.Join(gd, "short_run.json"))
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(raw, &want))
+		require.Len(t, a.Epochs, len(want.Epochs))
+		for i := range want.Epochs {
+			w, g := want.Epochs[i], a.Epochs[i]
+			require.InDeltaSlice(t, []float64{w.TrainLoss, w.TrainAcc, w.ValidLoss, w.ValidAcc},
+				[]float64{g.TrainLoss, g.TrainAcc, g.ValidLoss, g.ValidAcc}, 0.02)
+		}
+		return
+	}
+	if raw, err := os.ReadFile(filepath.Join(gd, "short_run.json")); err == nil {
+		var want shortRun
+		if json.Unmarshal(raw, &want) == nil && want.Data != nil {
+			for f, sum := range want.Data {
+				if a.Data[f] != sum {
+					t.Skipf("golden short_run.json was made from %s with sha256 %s; ./data has %s", f, sum, a.Data[f])
+				}
+			}
+		}
+	}
+	g := goldie.New(t, goldie.WithFixtureDir(gd), goldie.WithNameSuffix(""))
+	g.Assert(t, "short_run.json", got)
+}
+
+// A minute-scale real-data check: the MNIST CNN trained for one epoch on
+// 6,400 training images classifies 2,000 test images with accuracy >= 0.85
+// (the full run reaches 0.99; docs/q7_autodiff.md).
+func TestMNISTCNNShort(t *testing.T) {
+	s, err := LoadMNIST(datatest.Dir(t, "mnist"))
+	require.NoError(t, err)
+	require.Equal(t, 60000, s.Train.Len())
+	require.Equal(t, 10000, s.Test.Len())
+	rng := rand.New(rand.NewPCG(5, 5))
+	m, err := NewSimpleCNN("mnist-cnn", 28, s.Classes, 0, false, rng)
+	require.NoError(t, err)
+	defer m.Close()
+	_, err = Train(m, s.Train.Head(6400), nil, Config{Epochs: 1, BatchSize: 64, Optimizer: &Adam{LR: 1e-3}, Rand: rng})
+	require.NoError(t, err)
+	_, acc, err := Evaluate(m, s.Test.Head(2000))
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, acc, 0.85)
+}
+
+// The Q3 network in gorgonia, trained as Q3 trains it for 15 epochs on the
+// whole NIST36 training set, reaches validation accuracy >= 0.70 (0.78 after
+// the full 50 epochs).
+func TestQ3MLPNIST36Short(t *testing.T) {
+	s, err := LoadNIST36(datatest.Dir(t, "nist36"), Flat)
+	require.NoError(t, err)
+	task := Tasks["mlp"]
+	task.Epochs = 15
+	res, err := RunTask(task, s, 1, nil)
+	require.NoError(t, err)
+	defer res.Model.Close()
+	require.GreaterOrEqual(t, res.History.Epochs[14].ValidAcc, 0.70)
+}
+
+// EMNIST's IDX files store images transposed; LoadEMNIST turns them upright:
+// the loaded image is the transpose of the stored 28 x 28 block.
+func TestEMNISTUpright(t *testing.T) {
+	dir := datatest.Dir(t, "emnist")
+	s, err := LoadEMNIST(dir)
+	require.NoError(t, err)
+	require.Len(t, s.Classes, 47)
+	require.Equal(t, 20022, s.Train.Len())
+	raw, err := data.ReadIDXFile(filepath.Join(dir, "emnist-balanced-test-images-idx3-ubyte.gz"))
+	require.NoError(t, err)
+	img := s.Test.Row(3)
+	for r := 0; r < 28; r++ {
+		for c := 0; c < 28; c++ {
+			require.InDelta(t, float64(raw.Data[3*784+c*28+r])/255, img[r*28+c], 1e-6)
+		}
+	}
+}
+
+func TestFromDatasetLayouts(t *testing.T) {
+	// Two 2x2 images stored column-major: (a c / b d) is stored a b c d.
+	ds := &data.Dataset{X: mat.NewDense(2, 4, []float64{1, 2, 3, 4, 5, 6, 7, 8}),
+		Y: mat.NewDense(2, 2, []float64{0, 1, 1, 0}), Classes: []string{"x", "y"}}
+	d, err := FromDataset(ds, ColumnMajor, 2)
+	require.NoError(t, err)
+	require.Equal(t, []float32{1, 3, 2, 4, 5, 7, 6, 8}, d.X)
+	require.Equal(t, []int{1, 0}, d.Labels)
+	require.Equal(t, []int{1, 2, 2}, d.Shape)
+	d, err = FromDataset(ds, RowMajor, 2)
+	require.NoError(t, err)
+	require.Equal(t, []float32{1, 2, 3, 4, 5, 6, 7, 8}, d.X)
+	d, err = FromDataset(ds, Flat, 0)
+	require.NoError(t, err)
+	require.Equal(t, []int{4}, d.Shape)
+	_, err = FromDataset(ds, ColumnMajor, 3)
+	require.ErrorContains(t, err, "not 3 x 3")
+}
