@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	_ "recog/internal/blas" // the openblas build tag switches mat to OpenBLAS
 	"recog/internal/data"
 )
 

@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
@@ -189,6 +191,28 @@ func (l *Layer) backwardPre(dA *mat.Dense, needDX bool) *mat.Dense {
 	l.dx = resize(l.dx, n, in)
 	l.dx.Mul(dA, l.W.T())
 	return l.dx
+}
+
+// backwardStep is backwardPre followed by Step(lr), fused: it returns
+// dJ/dX = dA Wᵀ (with W before the update) if needDX, else nil, then does
+// W ← W - lr·Xᵀ dA as one matrix product accumulated into W (Dgemm with
+// α = -lr, β = 1) and b ← b - lr·Σ_rows dA. It stores no DW or DB (they are
+// set to nil), saving a pass over W and its gradient per batch.
+func (l *Layer) backwardStep(dA *mat.Dense, needDX bool, lr float64) *mat.Dense {
+	n, _ := dA.Dims()
+	in, out := l.W.Dims()
+	var dx *mat.Dense
+	if needDX {
+		l.dx = resize(l.dx, n, in)
+		l.dx.Mul(dA, l.W.T())
+		dx = l.dx
+	}
+	blas64.Gemm(blas.Trans, blas.NoTrans, -lr, l.x.RawMatrix(), dA.RawMatrix(), 1, l.W.RawMatrix())
+	for i := 0; i < n; i++ {
+		floats.AddScaled(l.B[:out], -lr, dA.RawRowView(i))
+	}
+	l.DW, l.DB = nil, nil
+	return dx
 }
 
 // Step does one gradient-descent update W ← W - lr·DW, b ← b - lr·DB.

@@ -126,6 +126,15 @@ func (o Objective) checkFor(net *Network) error {
 	return nil
 }
 
+// backwardStep back-propagates grad according to Fused and does a plain
+// gradient-descent step on every layer (Network.backwardStep).
+func (o Objective) backwardStep(net *Network, grad *mat.Dense, lr float64) {
+	if !o.Fused {
+		grad = net.Layers[len(net.Layers)-1].delta(grad)
+	}
+	net.backwardStep(grad, lr)
+}
+
 // backward back-propagates grad according to Fused; the first layer's dJ/dX
 // is skipped unless needInputGrad.
 func (o Objective) backward(net *Network, grad *mat.Dense, needInputGrad bool) *mat.Dense {

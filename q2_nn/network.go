@@ -192,6 +192,19 @@ func (n *Network) backwardPre(dA *mat.Dense, needInputGrad bool) *mat.Dense {
 	return dx
 }
 
+// backwardStep back-propagates dA of the last layer and updates every layer
+// with plain gradient descent on the way (Layer.backwardStep): the result
+// equals backwardPre(dA, false) followed by Step(lr), up to rounding, but DW
+// and DB are not stored.
+func (n *Network) backwardStep(dA *mat.Dense, lr float64) {
+	for i := len(n.Layers) - 1; i >= 0; i-- {
+		dx := n.Layers[i].backwardStep(dA, i > 0, lr)
+		if i > 0 {
+			dA = n.Layers[i-1].delta(dx)
+		}
+	}
+}
+
 // Step applies Layer.Step(lr) to every layer: θ ← θ - lr·dJ/dθ.
 func (n *Network) Step(lr float64) {
 	for _, l := range n.Layers {

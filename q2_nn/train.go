@@ -51,6 +51,11 @@ type EpochMetrics struct {
 // batch of a fresh random permutation (BatchIndices), forward, loss,
 // backward, and a Step (or StepMomentum). It returns the metrics of every
 // epoch. See docs/q2_nn.md#training.
+//
+// Without momentum the backward pass and the Step are fused: each layer's
+// W ← W - LR·Xᵀ dA is one matrix product accumulated into W, so after Train
+// the layers hold no DW or DB (nil); the updates are those of Backward then
+// Step, up to rounding.
 func Train(net *Network, train *data.Dataset, opt Options) ([]EpochMetrics, error) {
 	if opt.Objective.Eval == nil {
 		opt.Objective = SoftmaxCrossEntropy
@@ -79,11 +84,11 @@ func Train(net *Network, train *data.Dataset, opt Options) ([]EpochMetrics, erro
 			grad = resize(grad, len(rows), dy)
 			loss += obj.Eval(grad, out, by)
 			correct += countCorrect(by, out)
-			obj.backward(net, grad, false)
 			if opt.Momentum != 0 {
+				obj.backward(net, grad, false)
 				net.StepMomentum(opt.LR, opt.Momentum)
 			} else {
-				net.Step(opt.LR)
+				obj.backwardStep(net, grad, opt.LR)
 			}
 		}
 		m := EpochMetrics{

@@ -83,14 +83,14 @@ func Loss(net *nn.Network, x *mat.Dense) (float64, error) {
 	return nn.SquaredError.Eval(nil, xhat, x), nil
 }
 
-// finite reports whether every entry of m is finite.
+// finite reports whether v is neither NaN nor ±Inf.
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 func nanValue() float64 { return math.NaN() }
 
 // DeadUnits returns, for each ReLU layer of net, how many of its units output
 // 0 for every row of x (pre-activation ≤ 0 everywhere): units that receive
-// no gradient and never recover. See docs/q5_autoencoder.md#why.
+// no gradient and never recover. See docs/q5_autoencoder.md#why-the-default-does-not-beat-pca.
 func DeadUnits(net *nn.Network, x *mat.Dense) ([]int, error) {
 	if err := checkNet(net, x); err != nil {
 		return nil, err

@@ -369,7 +369,7 @@ func TestParseMode(t *testing.T) {
 		require.Equal(t, m, got)
 		o, err := ModeOptions(m)
 		require.NoError(t, err)
-		require.Equal(t, m == ModeImproved, o.Optimizer == Adam)
+		require.Equal(t, m == ModeImproved, o.DataInit && o.Revive && o.Cosine)
 	}
 	_, err := ParseMode("fast")
 	require.ErrorContains(t, err, `"fast"`)
@@ -412,6 +412,9 @@ func TestRevive(t *testing.T) {
 	require.InDelta(t, 0.5, m, 1e-9)
 	require.InDelta(t, 1, s, 1e-9)
 	for k := range 8 {
-		require.Zero(t, net.Layers[1].W.At(2, k), "outgoing weight %d", k)
+		if k != 5 { // unit 5 of the next layer was revived too: new incoming weights
+			require.Zero(t, net.Layers[1].W.At(2, k), "outgoing weight %d", k)
+		}
+		require.Zero(t, net.Layers[2].W.At(5, k), "outgoing weight %d of the second unit", k)
 	}
 }

@@ -17,7 +17,7 @@ func benchEpoch(b *testing.B, opt Options) {
 		b.Fatal(err)
 	}
 	opt.Epochs = 1
-	net, _, err := Fit(train.X, Options{Epochs: 0, LR: opt.LR, BatchSize: opt.BatchSize, Seed: opt.Seed})
+	net, _, err := Fit(train.X, Options{Epochs: 0, LR: opt.LR, BatchSize: opt.BatchSize, Seed: opt.Seed, DataInit: opt.DataInit})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -33,5 +33,6 @@ func benchEpoch(b *testing.B, opt Options) {
 // BenchmarkEpochDefault: one epoch of the assignment's recipe (momentum SGD).
 func BenchmarkEpochDefault(b *testing.B) { benchEpoch(b, DefaultOptions()) }
 
-// BenchmarkEpochImproved: one epoch of the improved recipe (Adam).
+// BenchmarkEpochImproved: one epoch of the improved recipe (momentum SGD
+// plus the revival check of dead units after the epoch).
 func BenchmarkEpochImproved(b *testing.B) { benchEpoch(b, ImprovedOptions()) }

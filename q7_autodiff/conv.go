@@ -415,19 +415,31 @@ func (op convGradOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value, 
 	case 2:
 		gy := f32s(vals[0])
 		n := vals[0].Shape()[0]
-		clear(out)
-		sc := getBuf(O * g.P)
-		for s := 0; s < n; s++ {
-			z := gz(gy, s, sc)
-			for o := 0; o < O; o++ {
-				var sum float32
-				for _, v := range z[o*g.P : (o+1)*g.P] {
-					sum += v
+		nw := min(runtime.GOMAXPROCS(0), n)
+		partial := make([][]float64, nw)
+		parallel(n, func(lo, hi, k int) {
+			sc := getBuf(O * g.P)
+			acc := make([]float64, O)
+			for s := lo; s < hi; s++ {
+				z := gz(gy, s, sc)
+				for o := 0; o < O; o++ {
+					var sum float32
+					for _, v := range z[o*g.P : (o+1)*g.P] {
+						sum += v
+					}
+					acc[o] += float64(sum)
 				}
-				out[o] += sum
 			}
+			partial[k] = acc
+			putBuf(sc)
+		})
+		for o := range out {
+			var sum float64
+			for _, p := range partial {
+				sum += p[o]
+			}
+			out[o] = float32(sum)
 		}
-		putBuf(sc)
 	}
 	return prealloc, nil
 }

@@ -19,7 +19,19 @@ import (
 // computed in float64 per row. scale is 1 for the summed loss of q2_nn and
 // 1/N for the batch mean. Its gradient is ∂L/∂z = scale · (softmax(z) - y)
 // (docs/q7_autodiff.md#loss).
-type xentOp struct{ scale float64 }
+type xentOp struct {
+	scale float64
+	stats *xentStats
+}
+
+// xentStats is what xentOp records each time it runs: the loss and, per
+// row, the argmax of the logits. Reading them here rather than from the
+// graph's nodes after the run is safe from the tape machine reusing the
+// logits' register for a later node of the backward pass.
+type xentStats struct {
+	loss   float64
+	argmax []int
+}
 
 func (op xentOp) Arity() int { return 2 }
 func (op xentOp) Type() hm.Type {
@@ -56,14 +68,23 @@ func (op xentOp) Do(vals ...G.Value) (G.Value, error) {
 	}
 	k := s[1]
 	var loss float64
+	if op.stats != nil && len(op.stats.argmax) != s[0] {
+		op.stats.argmax = make([]int, s[0])
+	}
 	for n := 0; n < s[0]; n++ {
 		zn, yn := z[n*k:(n+1)*k], y[n*k:(n+1)*k]
+		if op.stats != nil {
+			op.stats.argmax[n] = argmax(zn)
+		}
 		m, lse := logSumExp(zn)
 		for j, t := range yn {
 			if t != 0 {
 				loss -= float64(t) * (float64(zn[j]) - m - lse)
 			}
 		}
+	}
+	if op.stats != nil {
+		op.stats.loss = loss * op.scale
 	}
 	return G.NewF32(float32(loss * op.scale)), nil
 }
@@ -141,10 +162,14 @@ func (op xentGradOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value, 
 // SoftmaxCrossEntropy adds L = scale · Σ_n -Σ_k y[n,k] log softmax(z_n)_k to
 // the graph of the logits z (N x K); y holds the N x K targets.
 func SoftmaxCrossEntropy(z, y *G.Node, scale float64) (*G.Node, error) {
+	return softmaxCrossEntropy(z, y, scale, nil)
+}
+
+func softmaxCrossEntropy(z, y *G.Node, scale float64, stats *xentStats) (*G.Node, error) {
 	if !z.Shape().Eq(y.Shape()) || z.Shape().Dims() != 2 {
 		return nil, fmt.Errorf("softmax cross-entropy: logits %v and targets %v must be equal N x K shapes", z.Shape(), y.Shape())
 	}
-	return G.ApplyOp(xentOp{scale: scale}, z, y)
+	return G.ApplyOp(xentOp{scale: scale, stats: stats}, z, y)
 }
 
 // Softmax returns exp(z_k - max z) / Σ_j exp(z_j - max z) for each row of the

@@ -74,6 +74,16 @@ func (op maxPoolOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value, e
 		for p := lo; p < hi; p++ {
 			in := x[p*g.H*g.W : (p+1)*g.H*g.W]
 			out := y[p*g.P : (p+1)*g.P]
+			if g.tiles2x2() {
+				for oy := 0; oy < g.OH; oy++ {
+					r0, r1 := in[2*oy*g.W:], in[(2*oy+1)*g.W:]
+					o := out[oy*g.OW : (oy+1)*g.OW]
+					for ox := range o {
+						o[ox] = max(r0[2*ox], r0[2*ox+1], r1[2*ox], r1[2*ox+1])
+					}
+				}
+				continue
+			}
 			for oy := 0; oy < g.OH; oy++ {
 				for ox := 0; ox < g.OW; ox++ {
 					y0, y1, x0, x1 := g.window(oy, ox)
@@ -90,6 +100,12 @@ func (op maxPoolOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value, e
 	})
 	return prealloc, nil
 }
+
+// tiles2x2 reports 2 x 2 windows with stride 2 that lie inside the input.
+func (g *convGeom) tiles2x2() bool {
+	return g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && 2*g.OH <= g.H && 2*g.OW <= g.W
+}
+
 func (op maxPoolOp) DiffWRT(int) []bool { return []bool{true} }
 func (op maxPoolOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	d, err := G.ApplyOp(maxPoolGradOp{g: op.g, out: new(outBuf)}, inputs[0], output, grad)
@@ -134,6 +150,39 @@ func (op maxPoolGradOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Valu
 		for p := lo; p < hi; p++ {
 			in := x[p*g.H*g.W : (p+1)*g.H*g.W]
 			d := dx[p*g.H*g.W : (p+1)*g.H*g.W]
+			if g.tiles2x2() {
+				// Every input cell is in at most one window: write each
+				// window whole (gy at the first maximum, 0 elsewhere),
+				// and clear only the cells no window covers.
+				for oy := 0; oy < g.OH; oy++ {
+					i0, i1 := 2*oy*g.W, (2*oy+1)*g.W
+					for ox := 0; ox < g.OW; ox++ {
+						k := p*g.P + oy*g.OW + ox
+						m, gv := y[k], gy[k]
+						a, b, c := i0+2*ox, i1+2*ox, 0
+						switch {
+						case in[a] == m:
+							c = a
+						case in[a+1] == m:
+							c = a + 1
+						case in[b] == m:
+							c = b
+						default:
+							c = b + 1
+						}
+						d[a], d[a+1], d[b], d[b+1] = 0, 0, 0, 0
+						d[c] = gv
+					}
+					if g.W > 2*g.OW {
+						clear(d[i0+2*g.OW : i0+g.W])
+						clear(d[i1+2*g.OW : i1+g.W])
+					}
+				}
+				if g.H > 2*g.OH {
+					clear(d[2*g.OH*g.W:])
+				}
+				continue
+			}
 			clear(d)
 			for oy := 0; oy < g.OH; oy++ {
 				for ox := 0; ox < g.OW; ox++ {

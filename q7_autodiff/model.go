@@ -120,6 +120,7 @@ type net struct {
 	loss   *G.Node
 	params G.Nodes
 	masks  []dropMask
+	stats  *xentStats // loss and argmax of the last training run
 	vm     G.VM
 }
 
@@ -169,7 +170,8 @@ func (m *Model) build(batch int, train bool, red Reduction) (*net, error) {
 			scale = 1 / float64(batch)
 		}
 		var err error
-		if n.loss, err = SoftmaxCrossEntropy(n.logits, n.y, scale); err != nil {
+		n.stats = &xentStats{}
+		if n.loss, err = softmaxCrossEntropy(n.logits, n.y, scale, n.stats); err != nil {
 			return nil, err
 		}
 		if _, err = G.Grad(n.loss, n.params...); err != nil {
@@ -210,15 +212,12 @@ func (n *net) zeroGrads(gs [][]float32) {
 	}
 }
 
-func (n *net) lossValue() float64 {
-	switch v := n.loss.Value().(type) {
-	case *G.F32:
-		return float64(*v)
-	default:
-		return float64(v.Data().([]float32)[0])
-	}
-}
+// lossValue returns the loss of the last training run.
+func (n *net) lossValue() float64 { return n.stats.loss }
 
+// logitsData returns the logits of the last run of an inference graph (in
+// a training graph, the logits' register may be reused by the backward
+// pass; use stats).
 func (n *net) logitsData() []float32 { return n.logits.Value().Data().([]float32) }
 
 // Gradients returns the loss (reduced as red says) of the batch x (N rows of

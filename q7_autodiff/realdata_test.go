@@ -33,8 +33,8 @@ func fileSHA256(t *testing.T, path string) string {
 }
 
 // shortRun is a seeded run small enough for a test: the MNIST CNN (with
-// dropout) on the first 512 training images for 2 epochs, evaluated on the
-// first 500 test images.
+// dropout) on the first 384 training images for 2 epochs, evaluated on the
+// first 200 test images.
 type shortRun struct {
 	Data   map[string]string `json:"data_sha256"`
 	Model  string            `json:"model"`
@@ -45,7 +45,10 @@ type shortRun struct {
 // EpochStatsJSON is EpochStats without the timings (which are not
 // reproducible), rounded to 6 decimals.
 type EpochStatsJSON struct {
-	TrainLoss, TrainAcc, ValidLoss, ValidAcc float64
+	TrainLoss float64 `json:"train_loss"`
+	TrainAcc  float64 `json:"train_acc"`
+	TestLoss  float64 `json:"test_loss"`
+	TestAcc   float64 `json:"test_acc"`
 }
 
 func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
@@ -55,7 +58,7 @@ func runShort(t *testing.T, s *Splits) shortRun {
 	m, err := NewSimpleCNN("mnist-cnn", 28, s.Classes, 0.25, false, rng)
 	require.NoError(t, err)
 	defer m.Close()
-	train, test := s.Train.Head(512), s.Test.Head(500)
+	train, test := s.Train.Head(384), s.Test.Head(200)
 	h, err := Train(m, train, test, Config{Epochs: 2, BatchSize: 64, Optimizer: &Adam{LR: 1e-3}, Rand: rng})
 	require.NoError(t, err)
 	_, acc, err := Evaluate(m, test)
@@ -79,7 +82,7 @@ func TestShortRunGolden(t *testing.T) {
 	a := runShort(t, s)
 	b := runShort(t, s)
 	require.Equal(t, a, b, "same seed, different numbers")
-	require.Greater(t, a.Test, 0.6) // learned something in 16 steps
+	require.Greater(t, a.Test, 0.4) // learned something in 12 steps (chance: 0.1)
 
 	a.Data = map[string]string{}
 	for _, f := range []string{"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"} {
@@ -97,8 +100,8 @@ func TestShortRunGolden(t *testing.T) {
 		require.Len(t, a.Epochs, len(want.Epochs))
 		for i := range want.Epochs {
 			w, g := want.Epochs[i], a.Epochs[i]
-			require.InDeltaSlice(t, []float64{w.TrainLoss, w.TrainAcc, w.ValidLoss, w.ValidAcc},
-				[]float64{g.TrainLoss, g.TrainAcc, g.ValidLoss, g.ValidAcc}, 0.02)
+			require.InDeltaSlice(t, []float64{w.TrainLoss, w.TrainAcc, w.TestLoss, w.TestAcc},
+				[]float64{g.TrainLoss, g.TrainAcc, g.TestLoss, g.TestAcc}, 0.02)
 		}
 		return
 	}
@@ -117,8 +120,8 @@ func TestShortRunGolden(t *testing.T) {
 }
 
 // A minute-scale real-data check: the MNIST CNN trained for one epoch on
-// 6,400 training images classifies 2,000 test images with accuracy >= 0.85
-// (the full run reaches 0.99; docs/q7_autodiff.md).
+// 3,200 training images (50 steps) classifies 1,000 test images with
+// accuracy >= 0.80 (the full run reaches 0.99; docs/q7_autodiff.md).
 func TestMNISTCNNShort(t *testing.T) {
 	s, err := LoadMNIST(datatest.Dir(t, "mnist"))
 	require.NoError(t, err)
@@ -128,11 +131,11 @@ func TestMNISTCNNShort(t *testing.T) {
 	m, err := NewSimpleCNN("mnist-cnn", 28, s.Classes, 0, false, rng)
 	require.NoError(t, err)
 	defer m.Close()
-	_, err = Train(m, s.Train.Head(6400), nil, Config{Epochs: 1, BatchSize: 64, Optimizer: &Adam{LR: 1e-3}, Rand: rng})
+	_, err = Train(m, s.Train.Head(3200), nil, Config{Epochs: 1, BatchSize: 64, Optimizer: &Adam{LR: 1e-3}, Rand: rng})
 	require.NoError(t, err)
-	_, acc, err := Evaluate(m, s.Test.Head(2000))
+	_, acc, err := Evaluate(m, s.Test.Head(1000))
 	require.NoError(t, err)
-	require.GreaterOrEqual(t, acc, 0.85)
+	require.GreaterOrEqual(t, acc, 0.80)
 }
 
 // The Q3 network in gorgonia, trained as Q3 trains it for 15 epochs on the

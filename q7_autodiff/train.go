@@ -180,9 +180,8 @@ func (t *Trainer) Step(d *Data, idx []int) (lossSum float64, correct int, err er
 	if t.cfg.Reduction == Mean {
 		loss *= float64(n.batch)
 	}
-	z := n.logitsData()
 	for i, j := range idx {
-		if argmax(z[i*k:(i+1)*k]) == d.Labels[j] {
+		if n.stats.argmax[i] == d.Labels[j] {
 			correct++
 		}
 	}

@@ -1,0 +1,183 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
+
+	"recog/internal/data"
+	nn "recog/q2_nn"
+)
+
+// Defaults of Run, tuned on the validation set (docs/q3_train.md#tuning).
+const (
+	DefaultHidden    = 64
+	DefaultEpochs    = 50
+	DefaultLR        = 1e-2
+	DefaultBatchSize = 32
+	DefaultSeed      = 1
+)
+
+// Config is one training run of the assignment's classifier.
+type Config struct {
+	Hidden    int     // hidden sigmoid units (the assignment's 64)
+	Epochs    int     // passes over the training set
+	LR        float64 // θ ← θ - LR·Σ_batch ∇J (the gradient is summed over the batch)
+	BatchSize int     // examples per mini-batch
+	Seed      uint64  // seeds the initialisation and the batch order
+}
+
+// DefaultConfig returns the tuned defaults (DefaultHidden, DefaultEpochs, ...).
+func DefaultConfig() Config {
+	return Config{Hidden: DefaultHidden, Epochs: DefaultEpochs, LR: DefaultLR, BatchSize: DefaultBatchSize, Seed: DefaultSeed}
+}
+
+func (c Config) check() error {
+	switch {
+	case c.Hidden < 1:
+		return fmt.Errorf("train: %d hidden units: want ≥ 1", c.Hidden)
+	case c.Epochs < 1:
+		return fmt.Errorf("train: %d epochs: want ≥ 1", c.Epochs)
+	case !(c.LR > 0) || math.IsInf(c.LR, 0):
+		return fmt.Errorf("train: learning rate %g: want a positive number", c.LR)
+	case c.BatchSize < 1:
+		return fmt.Errorf("train: batch size %d: want ≥ 1", c.BatchSize)
+	}
+	return nil
+}
+
+// Sets are the three NIST36 splits. Test may be nil (no test numbers).
+type Sets struct {
+	Train, Valid, Test *data.Dataset
+}
+
+// Result is one finished run.
+type Result struct {
+	Config Config
+	// History holds every epoch's numbers. TrainLoss and TrainAcc are those of
+	// the whole training set evaluated after the epoch's last update (not the
+	// running average over the epoch's batches); losses are the mean
+	// cross-entropy per example, -(1/N) Σ_i Σ_c y_ic log p_ic.
+	History []nn.EpochMetrics
+	// Init is a copy of the network right after Xavier initialisation; Net is
+	// the trained network.
+	Init, Net *nn.Network
+	// TestLoss and TestAcc are those of the trained network on Sets.Test (NaN
+	// without a test set).
+	TestLoss, TestAcc float64
+	// Seconds is the wall time of the updates (all epochs, without the
+	// evaluations).
+	Seconds float64
+}
+
+// Final returns the last epoch's numbers.
+func (r *Result) Final() nn.EpochMetrics { return r.History[len(r.History)-1] }
+
+// SecondsPerEpoch returns Seconds / epochs.
+func (r *Result) SecondsPerEpoch() float64 { return r.Seconds / float64(len(r.History)) }
+
+// NewNetwork returns the assignment's classifier for inputs of size in and
+// classes outputs: layer1 (in → hidden, sigmoid) and output (hidden →
+// classes, softmax), Xavier-uniform weights from rng and zero biases.
+func NewNetwork(in, hidden, classes int, rng *rand.Rand) (*nn.Network, error) {
+	return nn.NewMLP([]int{in, hidden, classes}, []nn.Activation{nn.ActSigmoid, nn.ActSoftmax}, rng)
+}
+
+// initRand returns the generator of the initial weights for a seed; the batch
+// order uses nn.Options.Seed (PCG(seed, seed)), a different stream.
+func initRand(seed uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
+// Run trains a new network on sets.Train with cfg, evaluating the whole
+// training and validation sets after every epoch, and the test set at the
+// end. onEpoch, if not nil, is called after every epoch (for a progress bar).
+func Run(sets Sets, cfg Config, onEpoch func(nn.EpochMetrics)) (*Result, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	if sets.Train == nil || sets.Valid == nil {
+		return nil, errors.New("train: the training and validation sets are required")
+	}
+	_, in := sets.Train.X.Dims()
+	_, classes := sets.Train.Y.Dims()
+	net, err := NewNetwork(in, cfg.Hidden, classes, initRand(cfg.Seed))
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	res := &Result{Config: cfg, Init: net.Clone(), Net: net, TestLoss: math.NaN(), TestAcc: math.NaN()}
+	opt := nn.Options{
+		Epochs: cfg.Epochs, LR: cfg.LR, BatchSize: cfg.BatchSize, Seed: cfg.Seed,
+		Valid: sets.Valid, TrainEval: true,
+	}
+	if onEpoch != nil {
+		opt.OnEpoch = func(m nn.EpochMetrics) error { onEpoch(m); return nil }
+	}
+	hist, err := nn.Train(net, sets.Train, opt)
+	if err != nil {
+		return nil, err
+	}
+	res.History = hist
+	for _, m := range hist {
+		res.Seconds += m.Seconds
+	}
+	if sets.Test != nil {
+		if res.TestLoss, res.TestAcc, err = nn.Evaluate(net, sets.Test); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// SweepResult is the learning-rate study of Q3.1.2: one run per rate, the
+// same seed and everything else equal.
+type SweepResult struct {
+	Rates []float64
+	Runs  []*Result
+	Best  int // index of the run with the highest final validation accuracy
+}
+
+// SweepRates returns the rates of the study around best: best, 10·best and
+// best/10, in that order (rounded to 12 significant digits, so that 3e-3
+// gives 3e-4 and not 3.0000000000000003e-4).
+func SweepRates(best float64) []float64 {
+	return []float64{best, round12(10 * best), round12(best / 10)}
+}
+
+func round12(v float64) float64 {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 12, 64), 64)
+	if err != nil {
+		return v
+	}
+	return r
+}
+
+// Sweep trains one network per learning rate (cfg.LR is ignored) and picks
+// the one of highest final validation accuracy (the first on ties). A rate so
+// large that the loss becomes NaN is an error. onEpoch, if not nil, is called
+// after every epoch with the index of the run.
+func Sweep(sets Sets, cfg Config, rates []float64, onEpoch func(run int, m nn.EpochMetrics)) (*SweepResult, error) {
+	if len(rates) == 0 {
+		return nil, errors.New("sweep: no learning rates")
+	}
+	out := &SweepResult{Rates: rates}
+	for i, lr := range rates {
+		c := cfg
+		c.LR = lr
+		var cb func(nn.EpochMetrics)
+		if onEpoch != nil {
+			cb = func(m nn.EpochMetrics) { onEpoch(i, m) }
+		}
+		r, err := Run(sets, c, cb)
+		if err != nil {
+			return nil, fmt.Errorf("sweep: learning rate %g: %w", lr, err)
+		}
+		out.Runs = append(out.Runs, r)
+		if r.Final().ValidAcc > out.Runs[out.Best].Final().ValidAcc {
+			out.Best = i
+		}
+	}
+	return out, nil
+}

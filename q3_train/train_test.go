@@ -1,0 +1,85 @@
+package train
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	nn "recog/q2_nn"
+)
+
+func TestConfigCheck(t *testing.T) {
+	ds := blobs(t, 12, 3, newRand(1))
+	sets := Sets{Train: ds, Valid: ds}
+	for _, tc := range []struct {
+		edit  func(*Config)
+		error string
+	}{
+		{func(c *Config) { c.Hidden = 0 }, "0 hidden units"},
+		{func(c *Config) { c.Epochs = 0 }, "0 epochs"},
+		{func(c *Config) { c.LR = math.NaN() }, "learning rate NaN"},
+		{func(c *Config) { c.LR = -1 }, "learning rate -1"},
+		{func(c *Config) { c.BatchSize = 0 }, "batch size 0"},
+	} {
+		c := DefaultConfig()
+		tc.edit(&c)
+		_, err := Run(sets, c, nil)
+		require.ErrorContains(t, err, tc.error)
+	}
+	_, err := Run(Sets{Train: ds}, DefaultConfig(), nil)
+	require.ErrorContains(t, err, "validation")
+}
+
+// TestRunLearns trains on separable synthetic data: the loss falls, the
+// final accuracies are high, the history is complete, train metrics are the
+// whole set's (nn.Evaluate of the trained net gives the last epoch's),
+// Init is the untouched initial network and the same seed repeats the run.
+func TestRunLearns(t *testing.T) {
+	tr := blobs(t, 360, 6, newRand(1))
+	va := blobs(t, 120, 6, newRand(2))
+	te := blobs(t, 60, 6, newRand(3))
+	cfg := Config{Hidden: 16, Epochs: 8, LR: 1e-2, BatchSize: 16, Seed: 7}
+	var seen []int
+	res, err := Run(Sets{Train: tr, Valid: va, Test: te}, cfg, func(m nn.EpochMetrics) { seen = append(seen, m.Epoch) })
+	require.NoError(t, err)
+	require.Equal(t, []int{1, 2, 3, 4, 5, 6, 7, 8}, seen)
+	require.Len(t, res.History, 8)
+	require.Less(t, res.Final().TrainLoss, res.History[0].TrainLoss)
+	require.GreaterOrEqual(t, res.Final().ValidAcc, 0.95)
+	require.GreaterOrEqual(t, res.TestAcc, 0.95)
+	loss, acc, err := nn.Evaluate(res.Net, tr)
+	require.NoError(t, err)
+	require.Equal(t, res.Final().TrainLoss, loss)
+	require.Equal(t, res.Final().TrainAcc, acc)
+
+	fresh, err := NewNetwork(Side*Side, 16, 6, initRand(7))
+	require.NoError(t, err)
+	require.Equal(t, fresh.Layers[0].W.RawMatrix().Data, res.Init.Layers[0].W.RawMatrix().Data)
+	require.NotEqual(t, fresh.Layers[0].W.RawMatrix().Data, res.Net.Layers[0].W.RawMatrix().Data)
+
+	again, err := Run(Sets{Train: tr, Valid: va, Test: te}, cfg, nil)
+	require.NoError(t, err)
+	require.Equal(t, res.Net.Layers[1].W.RawMatrix().Data, again.Net.Layers[1].W.RawMatrix().Data)
+	require.Equal(t, res.TestLoss, again.TestLoss)
+}
+
+func TestSweep(t *testing.T) {
+	tr := blobs(t, 120, 4, newRand(1))
+	va := blobs(t, 40, 4, newRand(2))
+	require.Equal(t, []float64{3e-3, 3e-2, 3e-4}, SweepRates(3e-3))
+	cfg := Config{Hidden: 8, Epochs: 3, BatchSize: 8, Seed: 1}
+	var calls [3]int
+	s, err := Sweep(Sets{Train: tr, Valid: va}, cfg, []float64{1e-2, 1e-5, 1e-3}, func(run int, _ nn.EpochMetrics) { calls[run]++ })
+	require.NoError(t, err)
+	require.Equal(t, [3]int{3, 3, 3}, calls)
+	require.Len(t, s.Runs, 3)
+	for i, r := range s.Runs {
+		require.Equal(t, s.Rates[i], r.Config.LR)
+		require.LessOrEqual(t, r.Final().ValidAcc, s.Runs[s.Best].Final().ValidAcc)
+		require.True(t, math.IsNaN(r.TestAcc))
+	}
+	require.NotEqual(t, 1, s.Best, "a rate of 1e-5 barely moves the weights in 3 epochs")
+	_, err = Sweep(Sets{Train: tr, Valid: va}, cfg, nil, nil)
+	require.Error(t, err)
+}
