@@ -37,10 +37,14 @@ func NewSimpleCNN(name string, side int, classes []string, dropout float64, stoc
 	if dropout > 0 {
 		layers = append(layers, Dropout{P: dropout})
 	}
-	layers = append(layers, Dense{Out: 128}, ReLU{Stock: stock})
+	if stock {
+		layers = append(layers, Dense{Out: 128}, ReLU{Stock: true})
+	} else {
+		layers = append(layers, Dense{Out: 128, Fused: true, ReLU: true})
+	}
 	if dropout > 0 {
 		layers = append(layers, Dropout{P: min(2*dropout, 0.9)})
 	}
-	layers = append(layers, Dense{Out: len(classes)})
+	layers = append(layers, Dense{Out: len(classes), Fused: !stock})
 	return NewModel(name, []int{1, side, side}, classes, rng, layers...)
 }

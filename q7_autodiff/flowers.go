@@ -100,13 +100,33 @@ func (r *FlowersRun) Best() (validAcc, testAcc float64) {
 	return r.History.Epochs[e].ValidAcc, r.TestAcc[e]
 }
 
-// FlowersStages are the wall-clock seconds of the stages of RunFlowers.
+// FlowersStages are the wall-clock seconds of the stages of RunFlowers and,
+// in CPU, the CPU seconds of this process during each (user + system, all
+// threads; on a machine shared with other jobs, CPU time divided by the
+// number of cores is what the wall time would be on an idle machine).
 type FlowersStages struct {
 	Decode   float64 `json:"decode_s"`   // JPEG decoding and both preprocessings
 	Features float64 `json:"features_s"` // SqueezeNet forward passes (layers 0..12)
-	FineTune float64 `json:"finetune_s"` // training the new classifier
-	Scratch  float64 `json:"scratch_s"`  // training the CNN from scratch
-	Total    float64 `json:"total_s"`
+	FineTune float64 `json:"finetune_s"` // training the new classifier (with per-epoch evaluation)
+	Scratch  float64 `json:"scratch_s"`  // training the CNN from scratch (with per-epoch evaluation)
+	Total    float64 `json:"total_s"`    // everything, from listing the files
+	CPU      struct {
+		Decode, Features, FineTune, Scratch, Total float64
+	} `json:"cpu_s"`
+}
+
+// stageTimer measures one stage's wall and CPU seconds.
+type stageTimer struct {
+	wall time.Time
+	cpu  float64
+}
+
+func startStage() stageTimer { return stageTimer{time.Now(), cpuTime()} }
+
+// add adds the time since start to *wall and *cpu.
+func (s stageTimer) add(wall, cpu *float64) {
+	*wall += time.Since(s.wall).Seconds()
+	*cpu += cpuTime() - s.cpu
 }
 
 // FlowersResult is the outcome of RunFlowers.
@@ -226,19 +246,19 @@ func loadFlowers(cfg FlowersConfig, splits [3][]data.ImageFile, m *Model, st *Fl
 		}
 		for lo := 0; lo < len(files); lo += chunk {
 			hi := min(lo+chunk, len(files))
-			t0 := time.Now()
+			t0 := startStage()
 			if err := decodeFlowers(files, lo, hi, big, fs.small.X, s); err != nil {
 				return out, err
 			}
-			st.Decode += time.Since(t0).Seconds()
+			t0.add(&st.Decode, &st.CPU.Decode)
 			if m != nil {
-				t0 = time.Now()
+				t0 = startStage()
 				f, err := LayerOutputs(m, big[:(hi-lo)*m.InputSize()], hi-lo, squeezeFeatureLayers, cfg.ExtractBatch, nil)
 				if err != nil {
 					return out, err
 				}
 				copy(fs.feats.X[lo*featSize:], f)
-				st.Features += time.Since(t0).Seconds()
+				t0.add(&st.Features, &st.CPU.Features)
 			}
 			done += hi - lo
 			if progress != nil {
@@ -266,19 +286,19 @@ func NewFlowersHead(classes []string, rng *rand.Rand) (*Model, error) {
 }
 
 // NewFlowersCNN is the network trained from scratch on side x side RGB
-// images: three blocks of conv 3x3 (padding 1) + ReLU + max-pool 2 with 32,
-// 64 and 128 filters, then Dropout(0.5), fully connected
-// 128·(side/8)² -> 256, ReLU, Dropout(0.5), 256 -> classes. PyTorch's
+// images: three blocks of conv 3x3 (padding 1) + ReLU + max-pool 2 with 16,
+// 32 and 64 filters, then Dropout(0.5), fully connected
+// 64·(side/8)² -> 128, ReLU, Dropout(0.5), 128 -> classes. PyTorch's
 // default init.
 func NewFlowersCNN(side int, classes []string, rng *rand.Rand) (*Model, error) {
 	if side < 8 || side%8 != 0 {
 		return nil, fmt.Errorf("flowers CNN: side %d is not a positive multiple of 8", side)
 	}
 	return NewModel("flowers-cnn", []int{3, side, side}, classes, rng,
+		Conv2D{Out: 16, K: 3, Pad: 1, ReLU: true}, MaxPool2D{K: 2},
 		Conv2D{Out: 32, K: 3, Pad: 1, ReLU: true}, MaxPool2D{K: 2},
 		Conv2D{Out: 64, K: 3, Pad: 1, ReLU: true}, MaxPool2D{K: 2},
-		Conv2D{Out: 128, K: 3, Pad: 1, ReLU: true}, MaxPool2D{K: 2},
-		Dropout{P: 0.5}, Dense{Out: 256}, ReLU{}, Dropout{P: 0.5}, Dense{Out: len(classes)})
+		Dropout{P: 0.5}, Dense{Out: 128}, ReLU{}, Dropout{P: 0.5}, Dense{Out: len(classes)})
 }
 
 // snapshot copies the parameter values of m.
@@ -296,10 +316,62 @@ func restore(m *Model, s [][]float32) {
 	}
 }
 
+// evaluator is an inference graph of a whole model whose batch size fits
+// the sets it evaluates (Model.Logits pads every call to 250 examples).
+type evaluator struct {
+	m *Model
+	p *prefixNet
+}
+
+// newEvaluator builds the graph for sets of n examples: batches of
+// ⌈n / ⌈n/64⌉⌉ examples.
+func newEvaluator(m *Model, n int) (*evaluator, error) {
+	nb := (n + 63) / 64
+	p, err := buildPrefix(m, (n+nb-1)/nb, len(m.Layers))
+	if err != nil {
+		return nil, err
+	}
+	return &evaluator{m: m, p: p}, nil
+}
+
+func (e *evaluator) Close() { e.p.vm.Close() }
+
+// eval returns the mean cross-entropy loss and the accuracy of the model on
+// d, as Evaluate.
+func (e *evaluator) eval(d *Data) (loss, acc float64, err error) {
+	if err := d.check(e.m, "evaluation"); err != nil {
+		return 0, 0, err
+	}
+	s, k, b := e.m.InputSize(), len(e.m.Classes), e.p.batch
+	correct := 0
+	for lo := 0; lo < d.Len(); lo += b {
+		hi := min(lo+b, d.Len())
+		copy(e.p.xData, d.X[lo*s:hi*s])
+		clear(e.p.xData[(hi-lo)*s:])
+		if err := e.p.vm.RunAll(); err != nil {
+			return 0, 0, fmt.Errorf("model %s: %w", e.m.Name, err)
+		}
+		z := e.p.out.Value().Data().([]float32)
+		e.p.vm.Reset()
+		for i := lo; i < hi; i++ {
+			zi := z[(i-lo)*k : (i-lo+1)*k]
+			l := d.Labels[i]
+			if argmax(zi) == l {
+				correct++
+			}
+			mx, lse := logSumExp(zi)
+			loss -= float64(zi[l]) - mx - lse
+		}
+	}
+	n := float64(d.Len())
+	return loss / n, float64(correct) / n, nil
+}
+
 // tracker records the test numbers per epoch and keeps the parameters of
 // the best validation epoch.
 type tracker struct {
 	m          *Model
+	ev         *evaluator // nil: Evaluate
 	test       *Data
 	run        *FlowersRun
 	best       [][]float32
@@ -314,7 +386,13 @@ func (t *tracker) epoch(st EpochStats) {
 	if t.evalErr != nil {
 		return
 	}
-	loss, acc, err := Evaluate(t.m, t.test)
+	var loss, acc float64
+	var err error
+	if t.ev != nil {
+		loss, acc, err = t.ev.eval(t.test)
+	} else {
+		loss, acc, err = Evaluate(t.m, t.test)
+	}
 	if err != nil {
 		t.evalErr = err
 		return
@@ -397,7 +475,12 @@ func scratch(cfg FlowersConfig, classes []string, sets [3]*flowerSplit, progress
 	}
 	valid, test := cropData(sets[1].small, side, nil), cropData(sets[2].small, side, nil)
 	run := &FlowersRun{Name: "CNN from scratch", Model: m, ParamsTrained: m.NumParams(), ParamsTotal: m.NumParams()}
-	tr := &tracker{m: m, test: test, run: run, trainStart: time.Now()}
+	ev, err := newEvaluator(m, valid.Len())
+	if err != nil {
+		return nil, err
+	}
+	defer ev.Close()
+	tr := &tracker{m: m, ev: ev, test: test, run: run, trainStart: time.Now()}
 	opt := &Adam{LR: cfg.ScratchLR}
 	b := min(cfg.ScratchBatch, sets[0].small.Len())
 	t, err := NewTrainer(m, Config{BatchSize: b, Optimizer: opt, Rand: rng})
@@ -433,7 +516,7 @@ func scratch(cfg FlowersConfig, classes []string, sets [3]*flowerSplit, progress
 		if math.IsNaN(st.TrainLoss) || math.IsInf(st.TrainLoss, 0) {
 			return nil, fmt.Errorf("model %s: epoch %d: training loss is %v", m.Name, ep, st.TrainLoss)
 		}
-		if st.ValidLoss, st.ValidAcc, err = Evaluate(m, valid); err != nil {
+		if st.ValidLoss, st.ValidAcc, err = ev.eval(valid); err != nil {
 			return nil, err
 		}
 		h.Epochs = append(h.Epochs, st)
@@ -466,7 +549,7 @@ func scratch(cfg FlowersConfig, classes []string, sets [3]*flowerSplit, progress
 // time of each stage. Progress lines go to progress (may be nil).
 func RunFlowers(cfg FlowersConfig, progress io.Writer) (*FlowersResult, error) {
 	cfg.fill()
-	start := time.Now()
+	start := startStage()
 	files, classes, err := data.ReadFlowers17(filepath.Join(cfg.DataDir, "flowers17"))
 	if err != nil {
 		return nil, err
@@ -492,22 +575,22 @@ func RunFlowers(cfg FlowersConfig, progress io.Writer) (*FlowersResult, error) {
 	}
 	if sq != nil {
 		sq.Close()
-		t0 := time.Now()
+		t0 := startStage()
 		if res.FineTune, err = fineTune(cfg, classes, sets, frozen, progress); err != nil {
 			return nil, err
 		}
-		res.Stages.FineTune = time.Since(t0).Seconds()
+		t0.add(&res.Stages.FineTune, &res.Stages.CPU.FineTune)
 		for _, s := range sets {
 			s.feats = nil
 		}
 	}
 	if !cfg.SkipScratch {
-		t0 := time.Now()
+		t0 := startStage()
 		if res.Scratch, err = scratch(cfg, classes, sets, progress); err != nil {
 			return nil, err
 		}
-		res.Stages.Scratch = time.Since(t0).Seconds()
+		t0.add(&res.Stages.Scratch, &res.Stages.CPU.Scratch)
 	}
-	res.Stages.Total = time.Since(start).Seconds()
+	start.add(&res.Stages.Total, &res.Stages.CPU.Total)
 	return res, nil
 }

@@ -99,6 +99,7 @@ func TestGradientsMatchCentralDifferences(t *testing.T) {
 		{"conv-maxpool", []int{1, 9, 9}, []Layer{Conv2D{Out: 3, K: 2}, ReLU{}, MaxPool2D{K: 2}, Conv2D{Out: 2, K: 1}, Dense{Out: 3}}},
 		{"maxpool-ceil", []int{2, 7, 7}, []Layer{Conv2D{Out: 2, K: 1}, MaxPool2D{K: 3, Stride: 2, Ceil: true}, Dense{Out: 3}}},
 		{"stock-gorgonia", []int{1, 8, 8}, []Layer{Conv2D{Out: 3, K: 3, Stock: true}, ReLU{Stock: true}, MaxPool2D{K: 2, Stock: true}, Dense{Out: 3}}},
+		{"dense-fused", []int{2, 3, 3}, []Layer{Conv2D{Out: 2, K: 2}, Dense{Out: 5, Fused: true, ReLU: true}, Dense{Out: 4, Fused: true}, Sigmoid{}, Dense{Out: 3, Fused: true}}},
 		{"dropout-off", []int{5}, []Layer{Dense{Out: 4}, Dropout{P: 0.5}, Sigmoid{}, Dense{Out: 3}}},
 	}
 	for i, c := range cases {

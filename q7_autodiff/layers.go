@@ -48,12 +48,22 @@ func uniform(dst []float32, bound float64, rng *rand.Rand) {
 // Init: Xavier, U(±√6/√(In+Out)) for W and b = 0 (as q2_nn's
 // InitializeWeights) when Xavier is set, else PyTorch's default,
 // U(±1/√In) for W and b.
+//
+// Fused selects this package's dense op (one GEMM per goroutine, bias and
+// optional ReLU fused) instead of gorgonia's Mul and BroadcastAdd; ReLU
+// (Fused only) applies max(·, 0) to the output.
 type Dense struct {
-	Out    int
-	Xavier bool
+	Out         int
+	Xavier      bool
+	Fused, ReLU bool
 }
 
-func (l Dense) String() string { return fmt.Sprintf("Dense(%d)", l.Out) }
+func (l Dense) String() string {
+	if l.ReLU {
+		return fmt.Sprintf("Dense(%d, ReLU)", l.Out)
+	}
+	return fmt.Sprintf("Dense(%d)", l.Out)
+}
 
 func (l Dense) Setup(in []int) ([]int, []ParamShape, error) {
 	if l.Out <= 0 {
@@ -74,6 +84,12 @@ func (l Dense) Init(in []int, p [][]float32, rng *rand.Rand) {
 }
 
 func (l Dense) Build(x *G.Node, p []*G.Node, _ *builder) (*G.Node, error) {
+	if l.Fused {
+		return DenseOp(x, p[0], p[1], l.ReLU)
+	}
+	if l.ReLU {
+		return nil, fmt.Errorf("%v: the fused ReLU needs Fused", l)
+	}
 	s := x.Shape()
 	if s.Dims() != 2 {
 		var err error

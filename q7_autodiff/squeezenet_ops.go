@@ -29,12 +29,14 @@ func (op concatChanOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	s := in[0].(tensor.Shape)
 	return tensor.Shape{s[0], op.ca + op.cb, s[2], s[3]}, nil
 }
-func (op concatChanOp) ReturnsPtr() bool      { return false }
-func (op concatChanOp) CallsExtern() bool     { return false }
-func (op concatChanOp) OverwritesInput() int  { return -1 }
-func (op concatChanOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "concatchan%d,%d,%d", op.ca, op.cb, op.hw) }
-func (op concatChanOp) Hashcode() uint32      { return hashOf(op) }
-func (op concatChanOp) String() string        { return fmt.Sprintf("ConcatChan{%d,%d}", op.ca, op.cb) }
+func (op concatChanOp) ReturnsPtr() bool     { return false }
+func (op concatChanOp) CallsExtern() bool    { return false }
+func (op concatChanOp) OverwritesInput() int { return -1 }
+func (op concatChanOp) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "concatchan%d,%d,%d", op.ca, op.cb, op.hw)
+}
+func (op concatChanOp) Hashcode() uint32 { return hashOf(op) }
+func (op concatChanOp) String() string   { return fmt.Sprintf("ConcatChan{%d,%d}", op.ca, op.cb) }
 func (op concatChanOp) Do(vals ...G.Value) (G.Value, error) {
 	s := vals[0].Shape()
 	return op.UsePreallocDo(op.out.get(s[0], op.ca+op.cb, s[2], s[3]), vals...)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -349,4 +350,43 @@ func runQ3Sweep(s train.Sets, cfg train.Config, out string, stdout, stderr io.Wr
 	}
 	fmt.Fprintf(stdout, "q3 sweep: best lr %g: valid acc %.4f, test acc %.4f; wrote %s\n", rates[sw.Best], best.Final().ValidAcc, best.TestAcc, out)
 	return nil
+}
+
+func init() {
+	registerBench(benchCase{
+		name: "q3/train-epoch",
+		what: "one Q3 training epoch: 10716 NIST36 images, batch 32, 1024-64-36, float64",
+		setup: func(dir string) (func() error, error) {
+			sets, err := loadNIST36Splits(dir, "train")
+			if err != nil {
+				return nil, err
+			}
+			net, err := train.NewNetwork(1024, train.DefaultHidden, 36, rand.New(rand.NewPCG(1, 2)))
+			if err != nil {
+				return nil, err
+			}
+			return func() error {
+				_, err := nn.Train(net, sets[0], nn.Options{Epochs: 1, LR: train.DefaultLR, BatchSize: train.DefaultBatchSize})
+				return err
+			}, nil
+		},
+	})
+	registerBench(benchCase{
+		name: "q3/forward-valid",
+		what: "one forward pass (Predict) over the 3572 NIST36 validation images",
+		setup: func(dir string) (func() error, error) {
+			sets, err := loadNIST36Splits(dir, "valid")
+			if err != nil {
+				return nil, err
+			}
+			net, err := train.NewNetwork(1024, train.DefaultHidden, 36, rand.New(rand.NewPCG(1, 2)))
+			if err != nil {
+				return nil, err
+			}
+			return func() error {
+				_, err := net.Predict(sets[0].X)
+				return err
+			}, nil
+		},
+	})
 }
