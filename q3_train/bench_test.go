@@ -44,3 +44,25 @@ func BenchmarkForwardValid(b *testing.B) {
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/pass")
 }
+
+// BenchmarkTrainEpochFloat32 is BenchmarkTrainEpoch with TrainFloat32's
+// float32 arithmetic (one Trainer32.Epoch; the float32 copy of the images is
+// made once, outside the timing).
+func BenchmarkTrainEpochFloat32(b *testing.B) {
+	tr, _ := loadSplit(b, "train")
+	net, err := NewNetwork(Side*Side, DefaultHidden, 36, initRand(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	t32, err := NewTrainer32(net, tr, nn.Options{LR: DefaultLR, BatchSize: DefaultBatchSize})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := t32.Epoch(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/epoch")
+}

@@ -15,7 +15,7 @@ import (
 const (
 	DefaultHidden    = 64
 	DefaultEpochs    = 50
-	DefaultLR        = 1e-2
+	DefaultLR        = 5e-3
 	DefaultBatchSize = 32
 	DefaultSeed      = 1
 )
@@ -27,6 +27,9 @@ type Config struct {
 	LR        float64 // θ ← θ - LR·Σ_batch ∇J (the gradient is summed over the batch)
 	BatchSize int     // examples per mini-batch
 	Seed      uint64  // seeds the initialisation and the batch order
+	// Float32 trains with TrainFloat32 (float32 parameters and products,
+	// the same algorithm and batches) instead of nn.Train (float64).
+	Float32 bool
 }
 
 // DefaultConfig returns the tuned defaults (DefaultHidden, DefaultEpochs, ...).
@@ -70,6 +73,13 @@ type Result struct {
 	// Seconds is the wall time of the updates (all epochs, without the
 	// evaluations).
 	Seconds float64
+	// Best is the epoch of highest validation accuracy (the first on ties),
+	// BestNet a copy of the network after it, and BestTestLoss, BestTestAcc
+	// its numbers on the test set (NaN without one): model selection on the
+	// validation set, reported next to the last epoch's network.
+	Best                      nn.EpochMetrics
+	BestNet                   *nn.Network
+	BestTestLoss, BestTestAcc float64
 }
 
 // Final returns the last epoch's numbers.
@@ -107,15 +117,26 @@ func Run(sets Sets, cfg Config, onEpoch func(nn.EpochMetrics)) (*Result, error) 
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	res := &Result{Config: cfg, Init: net.Clone(), Net: net, TestLoss: math.NaN(), TestAcc: math.NaN()}
+	res := &Result{Config: cfg, Init: net.Clone(), Net: net, TestLoss: math.NaN(), TestAcc: math.NaN(),
+		BestTestLoss: math.NaN(), BestTestAcc: math.NaN()}
 	opt := nn.Options{
 		Epochs: cfg.Epochs, LR: cfg.LR, BatchSize: cfg.BatchSize, Seed: cfg.Seed,
 		Valid: sets.Valid, TrainEval: true,
+		OnEpoch: func(m nn.EpochMetrics) error {
+			if res.BestNet == nil || m.ValidAcc > res.Best.ValidAcc {
+				res.Best, res.BestNet = m, net.Clone()
+			}
+			if onEpoch != nil {
+				onEpoch(m)
+			}
+			return nil
+		},
 	}
-	if onEpoch != nil {
-		opt.OnEpoch = func(m nn.EpochMetrics) error { onEpoch(m); return nil }
+	trainer := nn.Train
+	if cfg.Float32 {
+		trainer = TrainFloat32
 	}
-	hist, err := nn.Train(net, sets.Train, opt)
+	hist, err := trainer(net, sets.Train, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -125,6 +146,9 @@ func Run(sets Sets, cfg Config, onEpoch func(nn.EpochMetrics)) (*Result, error) 
 	}
 	if sets.Test != nil {
 		if res.TestLoss, res.TestAcc, err = nn.Evaluate(net, sets.Test); err != nil {
+			return nil, err
+		}
+		if res.BestTestLoss, res.BestTestAcc, err = nn.Evaluate(res.BestNet, sets.Test); err != nil {
 			return nil, err
 		}
 	}

@@ -53,6 +53,16 @@ func TestRunLearns(t *testing.T) {
 	require.Equal(t, res.Final().TrainLoss, loss)
 	require.Equal(t, res.Final().TrainAcc, acc)
 
+	for _, m := range res.History {
+		require.LessOrEqual(t, m.ValidAcc, res.Best.ValidAcc)
+	}
+	_, bestAcc, err := nn.Evaluate(res.BestNet, va)
+	require.NoError(t, err)
+	require.Equal(t, res.Best.ValidAcc, bestAcc)
+	_, bestTest, err := nn.Evaluate(res.BestNet, te)
+	require.NoError(t, err)
+	require.Equal(t, bestTest, res.BestTestAcc)
+
 	fresh, err := NewNetwork(Side*Side, 16, 6, initRand(7))
 	require.NoError(t, err)
 	require.Equal(t, fresh.Layers[0].W.RawMatrix().Data, res.Init.Layers[0].W.RawMatrix().Data)

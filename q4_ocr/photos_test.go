@@ -99,26 +99,10 @@ func TestPhotos(t *testing.T) {
 			js, err := json.MarshalIndent(out, "", " ")
 			require.NoError(t, err)
 			g.Assert(t, name+"_boxes.json", js)
-			// A small overlay for docs/q4_ocr.md.
-			g.Assert(t, name+"_overlay.png", smallOverlay(t, img, r))
+			// The overlays (recognised labels) are written by TestReadPhotos
+			// to docs/figures; full-size photo overlays are no golden files.
 		})
 	}
-}
-
-// smallOverlay draws r's boxes (with transcript labels) on img shrunk to the
-// detector's working resolution, as PNG bytes.
-func smallOverlay(t *testing.T, img image.Image, r *Result) []byte {
-	f := r.Page.Scale
-	small := imaging.Resize(img, img.Bounds().Dx()/f, img.Bounds().Dy()/f, imaging.Box)
-	sr := &Result{}
-	for _, l := range r.Lines {
-		sl := Line{Chars: l.Chars}
-		for _, b := range l.Boxes {
-			sl.Boxes = append(sl.Boxes, [4]int{b[0] / f, b[1] / f, b[2] / f, b[3] / f})
-		}
-		sr.Lines = append(sr.Lines, sl)
-	}
-	return pngBytes(t, Overlay(small, sr))
 }
 
 func pngBytes(t *testing.T, img image.Image) []byte {

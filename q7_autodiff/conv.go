@@ -5,7 +5,6 @@ import (
 	"hash"
 	"hash/fnv"
 	"math"
-	"runtime"
 	"sync"
 
 	"github.com/chewxy/hm"
@@ -127,11 +126,17 @@ func (g *convGeom) col2im(col, im []float32) {
 	}
 }
 
-// parallel runs f(lo, hi, worker) over [0, n) split into contiguous chunks,
-// one per worker. The split depends only on n and the worker count, so
-// reductions done per worker and then in worker order are deterministic.
-func parallel(n int, f func(lo, hi, worker int)) int {
-	w := min(runtime.GOMAXPROCS(0), n)
+// chunks is the number of pieces parallel splits work into. It is fixed
+// (not GOMAXPROCS) so that per-chunk partial sums, reduced in chunk order,
+// give the same float32 results on any machine.
+const chunks = 4
+
+// parallel runs f(lo, hi, chunk) over [0, n) split into min(chunks, n)
+// contiguous chunks, each in its own goroutine, and returns the number of
+// chunks. The split depends only on n, so reductions done per chunk and
+// then in chunk order are deterministic.
+func parallel(n int, f func(lo, hi, chunk int)) int {
+	w := min(chunks, n)
 	if w <= 1 {
 		f(0, n, 0)
 		return 1
@@ -246,10 +251,15 @@ func (op conv2dOp) DiffWRT(int) []bool { return []bool{op.g.inputGrads, true, tr
 
 func (op conv2dOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	x, w := inputs[0], inputs[1]
-	// With the fused ReLU, every gradient op also takes y to mask gy by [y > 0].
+	// With the fused ReLU, the output gradient is masked once,
+	// gz = gy ⊙ [y > 0] (reluGradOp), and the three gradients take gz.
 	var extra []*G.Node
 	if op.relu {
-		extra = []*G.Node{output}
+		var err error
+		if grad, err = G.ApplyOp(reluGradOp{dims: 4, out: new(outBuf)}, output, grad); err != nil {
+			return nil, err
+		}
+		op.relu = false
 	}
 	var dx *G.Node
 	var err error
@@ -388,7 +398,7 @@ func (op convGradOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value, 
 	case 1:
 		x, gy := f32s(vals[0]), f32s(vals[1])
 		n := vals[1].Shape()[0]
-		nw := min(runtime.GOMAXPROCS(0), n)
+		nw := min(chunks, n)
 		partial := make([][]float32, nw)
 		parallel(n, func(lo, hi, k int) {
 			col := getBuf(g.K * g.P)
@@ -415,7 +425,7 @@ func (op convGradOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value, 
 	case 2:
 		gy := f32s(vals[0])
 		n := vals[0].Shape()[0]
-		nw := min(runtime.GOMAXPROCS(0), n)
+		nw := min(chunks, n)
 		partial := make([][]float64, nw)
 		parallel(n, func(lo, hi, k int) {
 			sc := getBuf(O * g.P)

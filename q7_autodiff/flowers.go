@@ -81,7 +81,8 @@ func (c *FlowersConfig) fill() {
 // the training and validation loss and accuracy per epoch; TestAcc and
 // TestLoss are per epoch too. The reported test accuracy is that of
 // BestEpoch, the epoch of highest validation accuracy (ties: lower
-// validation loss, then earlier), and Model holds that epoch's parameters.
+// validation loss, then earlier), and Model holds that epoch's parameters
+// (call Model.Close when done with it).
 type FlowersRun struct {
 	Name          string
 	Model         *Model

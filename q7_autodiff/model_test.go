@@ -75,6 +75,7 @@ func TestQ3GradientsMatchQ2(t *testing.T) {
 				maxDiff = math.Max(maxDiff, math.Abs(float64(g[j])-v))
 			}
 			require.Greater(t, maxAbs, 0.0)
+			t.Logf("%s: max |difference| / max |gradient| = %.2g", m.Params[2*i+k].Name, maxDiff/maxAbs)
 			require.LessOrEqualf(t, maxDiff, 1e-4*maxAbs, "%s: max difference %g, max |gradient| %g", m.Params[2*i+k].Name, maxDiff, maxAbs)
 		}
 	}

@@ -194,7 +194,7 @@ func SqueezeNetParamName(name string) string {
 // LoadSqueezeNetWeights copies the tensors of a torchvision-named
 // SqueezeNet 1.1 .safetensors file (the mirror's
 // squeezenet1_1_onnxzoo_torchvision_names.safetensors) into m, a
-// NewSqueezeNet11 model. With features set, only the feature layers
+// NewSqueezeNet11 model. With featuresOnly set, only the feature layers
 // (features.*) are loaded and the classifier keeps its values; otherwise
 // every parameter must be in the file with the same shape.
 func LoadSqueezeNetWeights(m *Model, path string, featuresOnly bool) error {

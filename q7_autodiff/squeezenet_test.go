@@ -169,7 +169,7 @@ func TestSqueezeNetShapes(t *testing.T) {
 	for i, s := range want {
 		require.Equal(t, s, ShapeAt(m, i), "input of layer %d", i)
 	}
-	// The same shapes from a graph run (7 x 7 input so that it is fast).
+	// Shapes of a graph run on a 35 x 35 input (fast): 17, 8, 4, 2 after conv and pools.
 	small, err := NewSqueezeNet11(35, make([]string, 3), rand.New(rand.NewPCG(1, 2)))
 	require.NoError(t, err)
 	for upto, s := range map[int][]int{3: {64, 8, 8}, 6: {128, 4, 4}, 9: {256, 2, 2}, 13: {512, 2, 2}} {

@@ -8,7 +8,8 @@ numpy code does it: per batch forward, softmax cross-entropy, backward
 (delta = P - Y, the batch-summed gradients) and the update W -= lr * grad.
 
 Usage: q3_epoch_numpy.py [--epochs N] [--threads T]
-Prints one line per timed epoch: "numpy <threads> <seconds>".
+Prints one line per timed epoch: "numpy <threads> <wall seconds> <CPU seconds>"
+(CPU time of the whole process, user + system, steadier on a shared machine).
 Set the BLAS thread count with --threads (it sets OPENBLAS_NUM_THREADS
 before numpy loads; run with Debian's /usr/bin/python3, which has numpy).
 """
@@ -71,6 +72,6 @@ def epoch():
 
 epoch()  # warm-up
 for _ in range(args.epochs):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     epoch()
-    print(f"numpy {args.threads} {time.perf_counter() - t0:.6f}", flush=True)
+    print(f"numpy {args.threads} {time.perf_counter() - t0:.6f} {time.process_time() - c0:.6f}", flush=True)

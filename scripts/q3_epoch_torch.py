@@ -9,7 +9,8 @@ fresh random permutation of random data of the NIST36 training shape
 (10716 x 1024).
 
 Usage: q3_epoch_torch.py [--epochs N] [--threads T]
-Prints one line per timed epoch: "torch <threads> <seconds>".
+Prints one line per timed epoch: "torch <threads> <wall seconds> <CPU seconds>"
+(CPU time of the whole process, user + system, steadier on a shared machine).
 Run with Debian's /usr/bin/python3, which has torch 1.13.
 """
 import argparse
@@ -58,6 +59,6 @@ def epoch():
 
 epoch()  # warm-up
 for _ in range(args.epochs):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     epoch()
-    print(f"torch {args.threads} {time.perf_counter() - t0:.6f}", flush=True)
+    print(f"torch {args.threads} {time.perf_counter() - t0:.6f} {time.process_time() - c0:.6f}", flush=True)

@@ -23,7 +23,7 @@ func init() {
 	register(command{
 		name:    "q3",
 		summary: "Q3 train the Q2 network on NIST36: curves, weights, confusion, model",
-		usage:   "q3 [sweep] [--epochs N] [--lr LR] [--batch B] [--hidden H] [--seed S] [--data DIR] [--out DIR] [--save FILE]",
+		usage:   "q3 [sweep] [--float32] [--epochs N] [--lr LR] [--batch B] [--hidden H] [--seed S] [--data DIR] [--out DIR] [--save FILE]",
 		run:     runQ3,
 	})
 }
@@ -48,8 +48,9 @@ is in docs/q3_train.md#saved-model-format).
 recog q3 sweep does the learning-rate study (Q3.1.2): one run at each of
 --lr, 10 x --lr and --lr / 10, and writes q3_sweep_lr_<rate>_accuracy.png and
 q3_sweep_lr_<rate>_loss.png for each rate, q3_sweep_valid_acc.png (the three
-validation curves) and metrics.json (the best rate by final validation
-accuracy and its test accuracy).
+validation curves) and metrics.json (sweep_lr, sweep_valid_acc, ..., the
+best rate by final validation accuracy and its test accuracy, and the curves
+as valid_acc_curve_base, _x10 and _x0_1).
 
 Needs ./data/nist36 (recog data nist36). Build with -tags openblas for
 OpenBLAS matrix products (README.md).`
@@ -62,6 +63,7 @@ func runQ3(args []string, stdout, stderr io.Writer) error {
 	batch := fs.Int("batch", def.BatchSize, "mini-batch size")
 	hidden := fs.Int("hidden", def.Hidden, "hidden sigmoid units")
 	seed := fs.Uint64("seed", def.Seed, "random seed of initialisation and batch order")
+	f32 := fs.Bool("float32", false, "train with float32 parameters and products (faster; same algorithm)")
 	classes := fs.String("classes", "A,T,3", "three `CLASSES` (comma-separated) for the deep-layer figure")
 	dataDir := fs.String("data", "", "data `DIR` holding nist36/ (default <repo>/data)")
 	out := fs.String("out", "out/q3", "output `DIR`")
@@ -77,7 +79,7 @@ func runQ3(args []string, stdout, stderr io.Writer) error {
 	case len(pos) > 0:
 		return usagef("unexpected arguments %q (want nothing or \"sweep\")", pos)
 	}
-	cfg := train.Config{Hidden: *hidden, Epochs: *epochs, LR: *lr, BatchSize: *batch, Seed: *seed}
+	cfg := train.Config{Hidden: *hidden, Epochs: *epochs, LR: *lr, BatchSize: *batch, Seed: *seed, Float32: *f32}
 	switch {
 	case cfg.Epochs < 1:
 		return usagef("--epochs %d: want ≥ 1", cfg.Epochs)
@@ -146,6 +148,13 @@ func epochBar(stderr io.Writer, total int, desc string) (*progress.Bar, func(nn.
 	}
 }
 
+func precision(cfg train.Config) string {
+	if cfg.Float32 {
+		return "float32"
+	}
+	return "float64"
+}
+
 func curves(hist []nn.EpochMetrics) map[string][]float64 {
 	c := map[string][]float64{}
 	for _, m := range hist {
@@ -158,19 +167,9 @@ func curves(hist []nn.EpochMetrics) map[string][]float64 {
 	return c
 }
 
-func bestEpoch(hist []nn.EpochMetrics) nn.EpochMetrics {
-	best := hist[0]
-	for _, m := range hist {
-		if m.ValidAcc > best.ValidAcc {
-			best = m
-		}
-	}
-	return best
-}
-
 func runQ3Train(s train.Sets, cfg train.Config, deepClasses []int, out, modelPath string, stdout, stderr io.Writer) error {
-	fmt.Fprintf(stdout, "q3: %d -> %d sigmoid -> 36 softmax, %d epochs, lr %g, batch %d, seed %d, BLAS %s\n",
-		s.Train.X.RawMatrix().Cols, cfg.Hidden, cfg.Epochs, cfg.LR, cfg.BatchSize, cfg.Seed, blas.Name())
+	fmt.Fprintf(stdout, "q3: %d -> %d sigmoid -> 36 softmax, %d epochs, lr %g, batch %d, seed %d, %s, BLAS %s\n",
+		s.Train.X.RawMatrix().Cols, cfg.Hidden, cfg.Epochs, cfg.LR, cfg.BatchSize, cfg.Seed, precision(cfg), blas.Name())
 	bar, onEpoch := epochBar(stderr, cfg.Epochs, "q3")
 	start := time.Now()
 	res, err := train.Run(s, cfg, onEpoch)
@@ -179,7 +178,7 @@ func runQ3Train(s train.Sets, cfg train.Config, deepClasses []int, out, modelPat
 		return err
 	}
 	total := time.Since(start).Seconds()
-	f, best := res.Final(), bestEpoch(res.History)
+	f, best := res.Final(), res.Best
 	classes := data.NIST36Classes
 
 	// Figures.
@@ -258,10 +257,10 @@ func runQ3Train(s train.Sets, cfg train.Config, deepClasses []int, out, modelPat
 		deepNames = append(deepNames, classes[d.Class]+"->"+classes[d.Label])
 	}
 	m := map[string]any{
-		"epochs": cfg.Epochs, "lr": cfg.LR, "batch": cfg.BatchSize, "hidden": cfg.Hidden, "seed": cfg.Seed,
+		"epochs": cfg.Epochs, "lr": cfg.LR, "batch": cfg.BatchSize, "hidden": cfg.Hidden, "seed": cfg.Seed, "precision": precision(cfg),
 		"train_acc": f.TrainAcc, "valid_acc": f.ValidAcc, "test_acc": res.TestAcc,
 		"train_loss": f.TrainLoss, "valid_loss": f.ValidLoss, "test_loss": res.TestLoss,
-		"best_valid_acc": best.ValidAcc, "best_valid_epoch": best.Epoch,
+		"best_valid_acc": best.ValidAcc, "best_valid_epoch": best.Epoch, "best_test_acc": res.BestTestAcc,
 		"train_metrics":     "whole training set evaluated after each epoch",
 		"s_per_epoch":       res.SecondsPerEpoch(),
 		"s_total":           total,
@@ -280,13 +279,17 @@ func runQ3Train(s train.Sets, cfg train.Config, deepClasses []int, out, modelPat
 	if err := writeQMetrics(filepath.Join(out, "metrics.json"), m); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "q3: train acc %.4f, valid acc %.4f (best %.4f at epoch %d), test acc %.4f; %.3f s/epoch (%s); wrote %s\n",
-		f.TrainAcc, f.ValidAcc, best.ValidAcc, best.Epoch, res.TestAcc, res.SecondsPerEpoch(), blas.Name(), out)
+	fmt.Fprintf(stdout, "q3: train acc %.4f, valid acc %.4f, test acc %.4f; best valid %.4f at epoch %d (test acc there %.4f); %.3f s/epoch (%s); wrote %s\n",
+		f.TrainAcc, f.ValidAcc, res.TestAcc, best.ValidAcc, best.Epoch, res.BestTestAcc, res.SecondsPerEpoch(), blas.Name(), out)
 	if len(pairs) > 0 {
 		fmt.Fprintf(stdout, "q3: most confused on test: %s\n", strings.Join(pairText[:min(5, len(pairText))], "; "))
 	}
 	return nil
 }
+
+// sweepKeys suffix the curves of the sweep's runs in metrics.json, in the
+// order of train.SweepRates: the base rate, 10x and 1/10.
+var sweepKeys = []string{"base", "x10", "x0_1"}
 
 func runQ3Sweep(s train.Sets, cfg train.Config, out string, stdout, stderr io.Writer) error {
 	rates := train.SweepRates(cfg.LR)
@@ -307,7 +310,7 @@ func runQ3Sweep(s train.Sets, cfg train.Config, out string, stdout, stderr io.Wr
 		tag := "lr_" + strconv.FormatFloat(lr, 'g', -1, 64)
 		f := r.Final()
 		lrs, tra, va, te = append(lrs, lr), append(tra, f.TrainAcc), append(va, f.ValidAcc), append(te, r.TestAcc)
-		bva = append(bva, bestEpoch(r.History).ValidAcc)
+		bva = append(bva, r.Best.ValidAcc)
 		title := fmt.Sprintf("lr %g", lr)
 		if i == sw.Best {
 			title += " (best)"
@@ -327,7 +330,7 @@ func runQ3Sweep(s train.Sets, cfg train.Config, out string, stdout, stderr io.Wr
 			return err
 		}
 		for k, v := range curves(r.History) {
-			m[k+"_"+tag] = v
+			m[k+"_"+sweepKeys[i]] = v
 		}
 	}
 	cmp, err := train.SweepPlot(sw, "Q3.1.2 validation accuracy per learning rate", "valid accuracy",
@@ -369,6 +372,25 @@ func init() {
 				_, err := nn.Train(net, sets[0], nn.Options{Epochs: 1, LR: train.DefaultLR, BatchSize: train.DefaultBatchSize})
 				return err
 			}, nil
+		},
+	})
+	registerBench(benchCase{
+		name: "q3/train-epoch-f32",
+		what: "the same epoch with float32 parameters and products (q3 --float32)",
+		setup: func(dir string) (func() error, error) {
+			sets, err := loadNIST36Splits(dir, "train")
+			if err != nil {
+				return nil, err
+			}
+			net, err := train.NewNetwork(1024, train.DefaultHidden, 36, rand.New(rand.NewPCG(1, 2)))
+			if err != nil {
+				return nil, err
+			}
+			t32, err := train.NewTrainer32(net, sets[0], nn.Options{LR: train.DefaultLR, BatchSize: train.DefaultBatchSize})
+			if err != nil {
+				return nil, err
+			}
+			return func() error { _, err := t32.Epoch(); return err }, nil
 		},
 	})
 	registerBench(benchCase{
