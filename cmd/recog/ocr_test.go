@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/disintegration/imaging"
+	"github.com/stretchr/testify/require"
+
+	"recog/internal/datatest"
+	ocr "recog/q4_ocr"
+)
+
+// page returns a white 900 x 400 page with the capitals L, T, H (and, when
+// two is set, a second line T, L) drawn as 10-pixel-wide dark bars.
+func page(two bool) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, 900, 400))
+	draw.Draw(img, img.Bounds(), image.NewUniform(color.RGBA{235, 235, 230, 255}), image.Point{}, draw.Src)
+	ink := image.NewUniform(color.RGBA{30, 30, 60, 255})
+	bar := func(x0, y0, x1, y1 int) { draw.Draw(img, image.Rect(x0, y0, x1, y1), ink, image.Point{}, draw.Src) }
+	letter := func(c byte, x, y int) { // 60 wide, 90 tall
+		switch c {
+		case 'L':
+			bar(x, y, x+10, y+90)
+			bar(x, y+80, x+60, y+90)
+		case 'T':
+			bar(x, y, x+60, y+10)
+			bar(x+25, y, x+35, y+90)
+		case 'H':
+			bar(x, y, x+10, y+90)
+			bar(x+50, y, x+60, y+90)
+			bar(x, y+40, x+60, y+50)
+		}
+	}
+	for i, c := range []byte("LTH") {
+		letter(c, 100+i*100, 60)
+	}
+	if two {
+		letter('T', 100, 240)
+		letter('L', 200, 240)
+	}
+	return img
+}
+
+func writeFile(t testing.TB, dir, name string, b []byte) string {
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(p, b, 0o644))
+	return p
+}
+
+func encodePNG(t testing.TB, img image.Image) []byte {
+	var b bytes.Buffer
+	require.NoError(t, png.Encode(&b, img))
+	return b.Bytes()
+}
+
+func encodeJPEG(t testing.TB, img image.Image) []byte {
+	var b bytes.Buffer
+	require.NoError(t, jpeg.Encode(&b, img, &jpeg.Options{Quality: 90}))
+	return b.Bytes()
+}
+
+func TestOCRUsage(t *testing.T) {
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a.png", encodePNG(t, page(false)))
+	b := writeFile(t, dir, "b.png", encodePNG(t, page(false)))
+	sub := filepath.Join(dir, "sub")
+	require.NoError(t, os.Mkdir(sub, 0o755))
+	a2 := writeFile(t, sub, "a.png", encodePNG(t, page(false)))
+	tr := writeFile(t, dir, "a.txt", []byte("LTH\n"))
+	for _, tc := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"ocr"}, "no photo given"},
+		{[]string{"ocr", a, "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"ocr", a, "--boxes-max", "-1"}, "--boxes-max -1"},
+		{[]string{"ocr", a, "--boxes", filepath.Join(dir, "o.jpg")}, "want a .png file name"},
+		{[]string{"ocr", a, b, "--truth", tr}, "give a directory"},
+		{[]string{"ocr", a, a2, "--boxes", filepath.Join(dir, "o.png")}, "both would write"},
+	} {
+		code, _, errs := recog(tc.args...)
+		require.Equal(t, 2, code, "%v: %s", tc.args, errs)
+		require.Contains(t, errs, tc.err)
+		require.Contains(t, errs, "recog help ocr")
+	}
+	code, _, errs := recog("ocr", "-h")
+	require.Equal(t, 0, code)
+	require.Contains(t, errs, "OUT_01_list.png")
+}
+
+// TestOCRBadFiles: each unreadable input fails with status 1 and a message
+// naming the file.
+func TestOCRBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	good := writeFile(t, dir, "good.png", encodePNG(t, page(false)))
+	jpg := encodeJPEG(t, page(false))
+	for _, tc := range []struct {
+		name string
+		args []string
+		err  string
+	}{
+		{"missing photo", []string{filepath.Join(dir, "nope.jpg")}, "nope.jpg: no such file"},
+		{"text file", []string{writeFile(t, dir, "notes.jpg", []byte("TO DO LIST\n"))}, "notes.jpg: not a PNG or JPEG image"},
+		{"truncated JPEG", []string{writeFile(t, dir, "cut.jpg", jpg[:len(jpg)/2])}, "cut.jpg: truncated image"},
+		{"empty file", []string{writeFile(t, dir, "empty.png", nil)}, "empty.png: not a PNG or JPEG image"},
+		{"missing transcript", []string{good, "--truth", filepath.Join(dir, "none.txt")}, "none.txt"},
+		{"missing transcript in dir", []string{good, good, "--truth", dir}, "good.txt"},
+		{"missing model", []string{good, "--model", filepath.Join(dir, "m.safetensors")}, "m.safetensors"},
+		{"model not a model", []string{good, "--model", good}, "good.png"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errs := recog(append([]string{"ocr"}, tc.args...)...)
+			require.Equal(t, 1, code, errs)
+			require.Contains(t, errs, tc.err)
+			require.NotContains(t, errs, "panic")
+		})
+	}
+}
+
+// TestOCRGenerated reads generated pages: the text has the page's layout
+// (one line of three letters, then two), a blank page gives no text, the
+// overlays are written (one file per photo for several photos, shrunk to
+// --boxes-max), and --truth prints the CER and the box counts.
+func TestOCRGenerated(t *testing.T) {
+	dir := t.TempDir()
+	one := writeFile(t, dir, "one.png", encodePNG(t, page(false)))
+	two := writeFile(t, dir, "two.jpg", encodeJPEG(t, page(true)))
+	blank := writeFile(t, dir, "blank.png", encodePNG(t, image.NewGray(image.Rect(0, 0, 300, 200))))
+	writeFile(t, dir, "one.txt", []byte("LTH\n"))
+	writeFile(t, dir, "two.txt", []byte("LTH\nTL\n"))
+	writeFile(t, dir, "blank.txt", []byte("\n"))
+
+	code, stdout, errs := recog("ocr", one)
+	require.Equal(t, 0, code, errs)
+	require.Regexp(t, `^[A-Z0-9]{3}\n$`, stdout)
+
+	code, stdout, errs = recog("ocr", blank)
+	require.Equal(t, 0, code, errs)
+	require.Equal(t, "", stdout)
+
+	out := filepath.Join(dir, "boxes.png")
+	code, stdout, errs = recog("ocr", one, two, blank, "--boxes", out, "--boxes-max", "450", "--truth", dir)
+	require.Equal(t, 0, code, errs)
+	require.Regexp(t, `^== .*one.png ==\n[A-Z0-9]{3}\n-- one.png: CER [0-9.]+ \(\d+ edits / 3 characters\); boxes recall 1.000, precision 1.000; boxes per line \[3\], transcript \[3\]\n`, stdout)
+	require.Regexp(t, `== .*two.jpg ==\n[A-Z0-9]{3}\n[A-Z0-9]{2}\n-- two.jpg: CER .*boxes per line \[3 2\], transcript \[3 2\]`, stdout)
+	require.Contains(t, stdout, "== "+blank+" ==\n-- blank.png: CER 0.000 (0 edits / 0 characters)")
+	require.Regexp(t, `-- overall CER [0-9.]+ \(\d+ edits / 9 characters, 3 photos\)\n$`, stdout)
+	for _, name := range []string{"boxes_one.png", "boxes_two.png", "boxes_blank.png"} {
+		img, err := imaging.Open(filepath.Join(dir, name))
+		require.NoError(t, err, name)
+		require.LessOrEqual(t, max(img.Bounds().Dx(), img.Bounds().Dy()), 450, name)
+	}
+	img, err := imaging.Open(filepath.Join(dir, "boxes_one.png"))
+	require.NoError(t, err)
+	require.Equal(t, image.Rect(0, 0, 450, 200), img.Bounds())
+
+	// One photo: --boxes is the file name itself, --truth a file; the
+	// default --boxes-max (2000) keeps this small page at its size.
+	single := filepath.Join(dir, "single.png")
+	code, stdout, errs = recog("ocr", two, "--boxes", single, "--truth", filepath.Join(dir, "two.txt"))
+	require.Equal(t, 0, code, errs)
+	require.NotContains(t, stdout, "==")
+	require.NotContains(t, stdout, "overall")
+	img, err = imaging.Open(single)
+	require.NoError(t, err)
+	require.Equal(t, image.Rect(0, 0, 900, 400), img.Bounds())
+}
+
+// TestOCRModelFlag saves the embedded model to a file and reads it back
+// with --model: the same text.
+func TestOCRModelFlag(t *testing.T) {
+	dir := t.TempDir()
+	photo := writeFile(t, dir, "p.png", encodePNG(t, page(true)))
+	net, meta, err := ocr.DefaultModel()
+	require.NoError(t, err)
+	_ = net
+	model := filepath.Join(dir, "m.safetensors")
+	b, err := os.ReadFile(filepath.Join("..", "..", "q4_ocr", "model", ocr.DefaultModelFile))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(model, b, 0o644))
+	require.Equal(t, "recog q3", meta["trained_by"])
+	_, want, _ := recog("ocr", photo)
+	code, got, errs := recog("ocr", photo, "--model", model)
+	require.Equal(t, 0, code, errs)
+	require.Equal(t, want, got)
+}
+
+var overallRe = regexp.MustCompile(`-- overall CER ([0-9.]+) \((\d+) edits / (\d+) characters, 4 photos\)`)
+
+// TestOCRPhotos reads the four sample photos with the embedded model: every
+// character boxed once (box recall and precision 1 on each), overall CER at
+// most 0.15, one overlay per photo.
+func TestOCRPhotos(t *testing.T) {
+	dir := datatest.Dir(t, "images")
+	out := t.TempDir()
+	var args []string
+	for _, n := range []string{"01_list", "02_letters", "03_haiku", "04_deep"} {
+		args = append(args, filepath.Join(dir, n+".jpg"))
+	}
+	code, stdout, errs := recog(append([]string{"ocr", "--truth", dir, "--boxes", filepath.Join(out, "ov.png"), "--boxes-max", "600"}, args...)...)
+	require.Equal(t, 0, code, errs)
+	t.Log(stdout)
+	require.Equal(t, 4, strings.Count(stdout, "boxes recall 1.000, precision 1.000"))
+	m := overallRe.FindStringSubmatch(stdout)
+	require.NotNil(t, m, stdout)
+	cer, err := strconv.ParseFloat(m[1], 64)
+	require.NoError(t, err)
+	require.LessOrEqual(t, cer, 0.15)
+	require.Equal(t, "296", m[3])
+	for _, n := range []string{"01_list", "02_letters", "03_haiku", "04_deep"} {
+		img, err := imaging.Open(filepath.Join(out, "ov_"+n+".png"))
+		require.NoError(t, err)
+		require.Equal(t, 600, max(img.Bounds().Dx(), img.Bounds().Dy()))
+	}
+}
+
+// TestMain lets BenchmarkOCRPeakRSS40MP run `recog` in a child process (this
+// test binary with RECOG_MAIN=1 behaves as the command).
+func TestMain(m *testing.M) {
+	if os.Getenv("RECOG_MAIN") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// BenchmarkOCRPeakRSS40MP makes a 40-megapixel JPEG (04_deep.jpg enlarged
+// 1.82x to 7338 x 5504) and runs `recog ocr` on it in a child process,
+// reporting the child's peak resident set size (getrusage ru_maxrss) as
+// peak-RSS-MB. With RECOG_BIG_JPEG=PATH the JPEG is written to PATH and kept
+// (for `/usr/bin/time -v recog ocr PATH`).
+func BenchmarkOCRPeakRSS40MP(b *testing.B) {
+	src, err := ocr.Load(filepath.Join(datatest.Dir(b, "images"), "04_deep.jpg"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := os.Getenv("RECOG_BIG_JPEG")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "big.jpg")
+	}
+	big := imaging.Resize(src, 7338, 5504, imaging.Linear)
+	if err := os.WriteFile(path, encodeJPEG(b, big), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	big, src = nil, nil
+	var peak int64
+	for b.Loop() {
+		cmd := exec.Command(os.Args[0], "ocr", path)
+		cmd.Env = append(os.Environ(), "RECOG_MAIN=1")
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("recog ocr %s: %v\n%s", path, err, errb.String())
+		}
+		if !strings.Contains(out.String(), "DEEP") {
+			b.Fatalf("recog ocr %s: unexpected text %q", path, out.String())
+		}
+		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		peak = max(peak, ru.Maxrss) // kilobytes on Linux
+	}
+	b.ReportMetric(float64(peak)/1024, "peak-RSS-MB")
+	fmt.Fprintf(os.Stderr, "40 MP: %s, peak RSS %.0f MB\n", path, float64(peak)/1024)
+}

@@ -1,0 +1,189 @@
+package ocr
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"image"
+	"image/color/palette"
+	"image/draw"
+	"image/png"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/mat"
+
+	"recog/internal/data"
+	"recog/internal/datatest"
+	nn "recog/q2_nn"
+	train "recog/q3_train"
+)
+
+// repoPath returns the absolute path of rel under the repository root.
+func repoPath(rel string) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", rel)
+}
+
+// updating reports whether the test runs with goldie's -update flag.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// TestDefaultModel checks the embedded model: it is the file
+// q4_ocr/model/nist36_mlp.safetensors, whose SHA-256 the README next to it
+// records; parseModel reads it exactly as train.LoadModel reads the file; it
+// is the assignment's 1024 → 64 sigmoid → 36 softmax network trained by
+// `recog q3`.
+func TestDefaultModel(t *testing.T) {
+	path := repoPath(filepath.Join("q4_ocr", "model", DefaultModelFile))
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Equal(t, b, defaultModel)
+	sum := sha256.Sum256(b)
+	readme, err := os.ReadFile(filepath.Join(filepath.Dir(path), "README.md"))
+	require.NoError(t, err)
+	require.Contains(t, string(readme), hex.EncodeToString(sum[:]), "model/README.md must record the model's SHA-256")
+
+	net, meta, err := DefaultModel()
+	require.NoError(t, err)
+	ref, refMeta, err := train.LoadModel(path)
+	require.NoError(t, err)
+	require.Equal(t, refMeta, meta)
+	require.Len(t, net.Layers, 2)
+	for i, l := range net.Layers {
+		require.Equal(t, ref.Layers[i].Name, l.Name)
+		require.Equal(t, ref.Layers[i].Activation, l.Activation)
+		require.True(t, mat.Equal(ref.Layers[i].W, l.W))
+		require.Equal(t, ref.Layers[i].B, l.B)
+	}
+	require.Equal(t, []int{1024, 64, 36}, []int{net.In(), net.Layers[0].Out(), net.Out()})
+	require.Equal(t, "recog q3", meta["trained_by"])
+	require.Equal(t, strings.Join(data.NIST36Classes, ","), meta[train.MetaClasses])
+
+	// Broken bytes fail with the name, not a panic.
+	_, _, err = parseModel("cut.safetensors", b[:len(b)/2])
+	require.ErrorContains(t, err, "cut.safetensors")
+	_, _, err = parseModel("empty", nil)
+	require.Error(t, err)
+}
+
+// TestNetworkClassifier checks the size checks and the argmax labels of a
+// network whose output is known: a 1024 → 3 softmax layer whose weights pick
+// the mean of the first, middle and last third of the pixels.
+func TestNetworkClassifier(t *testing.T) {
+	l, err := nn.NewLayer("out", 1024, 3, nn.ActSoftmax, rand.New(rand.NewPCG(1, 2)))
+	require.NoError(t, err)
+	l.W.Zero()
+	for i := range 1024 {
+		l.W.Set(i, min(i/342, 2), 0.1)
+	}
+	clear(l.B)
+	net, err := nn.NewNetwork(l)
+	require.NoError(t, err)
+	c, err := NetworkClassifier(net, map[string]string{train.MetaClasses: "X,Y,Z"})
+	require.NoError(t, err)
+	rows := mat.NewDense(3, 1024, nil)
+	for k := range 3 {
+		for i := k * 342; i < min((k+1)*342, 1024); i++ {
+			rows.Set(k, i, 1)
+		}
+	}
+	got, err := c.Classify(rows)
+	require.NoError(t, err)
+	require.Equal(t, []string{"X", "Y", "Z"}, got)
+	_, err = NetworkClassifier(net, nil) // 36 NIST36 classes, 3 outputs
+	require.ErrorContains(t, err, "3 outputs for 36 classes")
+	small, err := nn.NewMLP([]int{16, 3}, []nn.Activation{nn.ActSoftmax}, rand.New(rand.NewPCG(1, 2)))
+	require.NoError(t, err)
+	_, err = NetworkClassifier(small, map[string]string{train.MetaClasses: "X,Y,Z"})
+	require.ErrorContains(t, err, "16 inputs")
+	_, _, err = LoadClassifier(filepath.Join(t.TempDir(), "none.safetensors"))
+	require.ErrorContains(t, err, "none.safetensors")
+}
+
+// photoScore is one photo's line of golden/q4_ocr/cer.json.
+type photoScore struct {
+	Photo string  `json:"photo"`
+	CER   float64 `json:"cer"`
+	Dist  int     `json:"edits"`
+	N     int     `json:"truth_chars"`
+}
+
+// TestReadPhotos reads the four photos with the embedded Q3 model and
+// checks the overall character error rate (total edits / total transcript
+// length) is at most 0.15. The recognised text of each photo is a golden
+// file (NN_name.txt), and so are the CERs (cer.json); with -update it also
+// writes the overlays for docs/q4_ocr.md to docs/figures/q4_NN_name_overlay.png
+// (longer side 1000 px, 256 colours, < 300 KB).
+func TestReadPhotos(t *testing.T) {
+	dir := datatest.Dir(t, "images")
+	g := goldenDir(t)
+	c, _, err := DefaultClassifier()
+	require.NoError(t, err)
+	var scores []photoScore
+	var dist, n int
+	for _, name := range photos {
+		img, err := Load(filepath.Join(dir, name+".jpg"))
+		require.NoError(t, err)
+		tb, err := os.ReadFile(filepath.Join(dir, name+".txt"))
+		require.NoError(t, err)
+		r, err := Recognise(img, c)
+		require.NoError(t, err)
+		cer, d, m := CER(r.Text, string(tb))
+		t.Logf("%s: CER %.3f (%d/%d)\n%s", name, cer, d, m, r.Text)
+		scores = append(scores, photoScore{name + ".jpg", round4(cer), d, m})
+		dist, n = dist+d, n+m
+		g.Assert(t, name+".txt", []byte(r.Text+"\n"))
+		if updating() {
+			fig := docsPNG(t, OverlayMax(img, r, 1000))
+			require.Less(t, len(fig), 300<<10)
+			require.NoError(t, os.WriteFile(repoPath(filepath.Join("docs", "figures", "q4_"+name+"_overlay.png")), fig, 0o644))
+		}
+	}
+	overall := float64(dist) / float64(n)
+	t.Logf("overall CER %.3f (%d/%d)", overall, dist, n)
+	require.LessOrEqual(t, overall, 0.15)
+	scores = append(scores, photoScore{"overall", round4(overall), dist, n})
+	js, err := json.MarshalIndent(scores, "", " ")
+	require.NoError(t, err)
+	g.Assert(t, "cer.json", js)
+}
+
+func round4(x float64) float64 { return float64(int(x*1e4+0.5)) / 1e4 }
+
+// docsPNG encodes img as a 256-colour PNG (Plan 9 palette, Floyd-Steinberg
+// dithering): a photo overlay of 1000 px is then 60-200 KB instead of 0.6 MB.
+func docsPNG(t *testing.T, img image.Image) []byte {
+	p := image.NewPaletted(img.Bounds(), palette.Plan9)
+	draw.FloydSteinberg.Draw(p, p.Bounds(), img, img.Bounds().Min)
+	var b bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	require.NoError(t, enc.Encode(&b, p))
+	return b.Bytes()
+}
+
+// TestOverlayMax checks the shrunk overlay: size, and a box drawn at the
+// scaled place in its line's colour.
+func TestOverlayMax(t *testing.T) {
+	img := image.NewRGBA(image.Rect(10, 20, 4010, 2020)) // 4000 x 2000, offset origin
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	r := &Result{Lines: []Line{{Boxes: [][4]int{{20 + 400, 10 + 800, 20 + 800, 10 + 1200}}, Chars: []string{"A"}}}}
+	small := OverlayMax(img, r, 1000)
+	require.Equal(t, image.Rect(0, 0, 1000, 500), small.Bounds())
+	// The box [400, 800, 800, 1200] shrinks by 4 to [100, 200, 200, 300]; the
+	// outline lies just outside, so (x=199, y=150) is coloured, (x=250, y=150) white.
+	require.NotEqual(t, small.RGBAAt(250, 150), small.RGBAAt(199, 150))
+	require.Equal(t, uint8(255), small.RGBAAt(250, 150).R)
+	require.Equal(t, small.Bounds(), OverlayMax(small, &Result{}, 0).Bounds())
+	full := OverlayMax(img, r, 0)
+	require.Equal(t, image.Rect(0, 0, 4000, 2000), full.Bounds())
+}
