@@ -1,30 +1,16 @@
 package theory
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/sebdah/goldie/v2"
 	"github.com/stretchr/testify/require"
 
+	"recog/internal/data"
+	"recog/internal/datatest"
 	"recog/internal/viz"
 )
-
-// repoRoot returns the absolute path of the repository (the parent of this package).
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	root, err := filepath.Abs("..")
-	require.NoError(t, err)
-	return root
-}
-
-// updating reports whether goldie's -update flag was given.
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 func TestQ1_7_ActivationsFigure(t *testing.T) {
 	x, sig, dsig, th, dth, err := ActivationCurves(-6, 6, 241)
@@ -41,12 +27,12 @@ func TestQ1_7_ActivationsFigure(t *testing.T) {
 	require.NoError(t, err)
 	png, err := viz.PNG(p, 800, 500)
 	require.NoError(t, err)
-	root := repoRoot(t)
-	if updating() {
+	if datatest.Updating() {
+		root, err := data.RepoRoot()
+		require.NoError(t, err)
 		dir := filepath.Join(root, "docs", "figures")
 		require.NoError(t, os.MkdirAll(dir, 0o755))
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "q1_activations.png"), png, 0o644))
 	}
-	g := goldie.New(t, goldie.WithFixtureDir(filepath.Join(root, "golden", "q1_theory")), goldie.WithNameSuffix(""))
-	g.Assert(t, "activations.png", png)
+	datatest.Golden(t, "q1_theory").Assert(t, "activations.png", png)
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"recog/internal/blas"
+	"recog/internal/datatest"
 	nn "recog/q2_nn"
 )
 
@@ -13,7 +14,7 @@ import (
 // OpenBLAS (see README.md); `recog bench` prints the same figure next to the
 // other questions'.
 func BenchmarkTrainEpoch(b *testing.B) {
-	tr, _ := loadSplit(b, "train")
+	tr, _ := datatest.NIST36(b, "train")
 	net, err := NewNetwork(Side*Side, DefaultHidden, 36, initRand(1))
 	if err != nil {
 		b.Fatal(err)
@@ -31,7 +32,7 @@ func BenchmarkTrainEpoch(b *testing.B) {
 // BenchmarkForwardValid times one forward pass (Predict) over the real
 // validation set (3572 images).
 func BenchmarkForwardValid(b *testing.B) {
-	va, _ := loadSplit(b, "valid")
+	va, _ := datatest.NIST36(b, "valid")
 	net, err := NewNetwork(Side*Side, DefaultHidden, 36, initRand(1))
 	if err != nil {
 		b.Fatal(err)
@@ -49,7 +50,7 @@ func BenchmarkForwardValid(b *testing.B) {
 // float32 arithmetic (one Trainer32.Epoch; the float32 copy of the images is
 // made once, outside the timing).
 func BenchmarkTrainEpochFloat32(b *testing.B) {
-	tr, _ := loadSplit(b, "train")
+	tr, _ := datatest.NIST36(b, "train")
 	net, err := NewNetwork(Side*Side, DefaultHidden, 36, initRand(1))
 	if err != nil {
 		b.Fatal(err)

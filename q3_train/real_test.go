@@ -1,11 +1,7 @@
 package train
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"flag"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,35 +10,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"recog/internal/data"
 	"recog/internal/datatest"
 	"recog/internal/viz"
 	nn "recog/q2_nn"
 )
-
-// loadSplit loads one NIST36 split from ./data and returns it with the
-// SHA-256 of its file.
-func loadSplit(t testing.TB, split string) (*data.Dataset, string) {
-	t.Helper()
-	path := datatest.File(t, "nist36", data.SplitFile(split))
-	ds, err := data.LoadNIST36(path, split)
-	require.NoError(t, err)
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	h := sha256.New()
-	_, err = io.Copy(h, f)
-	require.NoError(t, err)
-	return ds, hex.EncodeToString(h.Sum(nil))
-}
-
-func firstRows(ds *data.Dataset, n int) *data.Dataset {
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	return ds.Subset(idx)
-}
 
 // thresholdEpochs is the assignment's minimum number of epochs for the
 // validation-accuracy threshold.
@@ -57,8 +28,8 @@ func TestNIST36Threshold(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains 30 epochs on NIST36 (about 20 s); skipped with -short")
 	}
-	tr, _ := loadSplit(t, "train")
-	va, _ := loadSplit(t, "valid")
+	tr, _ := datatest.NIST36(t, "train")
+	va, _ := datatest.NIST36(t, "valid")
 	cfg := DefaultConfig()
 	cfg.Epochs = thresholdEpochs
 	res, err := Run(Sets{Train: tr, Valid: va}, cfg, nil)
@@ -90,12 +61,6 @@ func TestNIST36Threshold(t *testing.T) {
 	t.Logf("float32 round trip: %d of %d predictions unchanged, largest probability change %.2g", same, va.Len(), worst)
 	require.GreaterOrEqual(t, same, va.Len()-1)
 	require.Less(t, worst, 1e-4)
-}
-
-// updating reports whether goldie's -update flag is set.
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
 }
 
 // shortRun is golden/q3_train/short_run.json: a short seeded run on the
@@ -139,11 +104,11 @@ func sig(v float64) float64 {
 // comparison is skipped, with both checksums named, when ./data holds
 // another version of NIST36 than the golden files came from.
 func TestNIST36ShortGolden(t *testing.T) {
-	trAll, trainSum := loadSplit(t, "train")
-	va, validSum := loadSplit(t, "valid")
+	trAll, trainSum := datatest.NIST36(t, "train")
+	va, validSum := datatest.NIST36(t, "valid")
 	cfg := DefaultConfig()
 	cfg.Epochs = shortEpochs
-	res, err := Run(Sets{Train: firstRows(trAll, shortRows), Valid: va}, cfg, nil)
+	res, err := Run(Sets{Train: trAll.Head(shortRows), Valid: va}, cfg, nil)
 	require.NoError(t, err)
 
 	got := shortRun{TrainSHA256: trainSum, ValidSHA256: validSum, TrainRows: shortRows, Epochs: cfg.Epochs,
@@ -183,7 +148,7 @@ func TestNIST36ShortGolden(t *testing.T) {
 
 	g := datatest.Golden(t, "q3_train")
 	const numbers = "short_run.json"
-	if updating() {
+	if datatest.Updating() {
 		b, err := json.MarshalIndent(got, "", "  ")
 		require.NoError(t, err)
 		g.Update(t, numbers, append(b, '\n'))

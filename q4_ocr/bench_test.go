@@ -33,3 +33,51 @@ func BenchmarkFindLettersDeep(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRecogniseDeep measures the whole pipeline after decoding on
+// 04_deep.jpg: Recognise (detection, lines, spaces, crops, the embedded Q3
+// network on the 41 crops), the model loaded once before the loop.
+func BenchmarkRecogniseDeep(b *testing.B) {
+	img, err := Load(filepath.Join(datatest.Dir(b, "images"), "04_deep.jpg"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, _, err := DefaultClassifier()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := Recognise(img, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadDeep measures what `recog ocr 04_deep.jpg` does after loading
+// the model: Load (read, decode, EXIF orientation) + Recognise.
+func BenchmarkReadDeep(b *testing.B) {
+	path := filepath.Join(datatest.Dir(b, "images"), "04_deep.jpg")
+	c, _, err := DefaultClassifier()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		img, err := Load(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Recognise(img, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDefaultModel measures parsing the embedded model (excluded from
+// the pipeline benchmarks above).
+func BenchmarkDefaultModel(b *testing.B) {
+	for b.Loop() {
+		if _, _, err := DefaultModel(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	_ "image/jpeg" // register JPEG
-	_ "image/png"  // register PNG
+	"image/jpeg"
+	_ "image/png" // register PNG
 	"io"
 	"os"
 
@@ -31,7 +31,9 @@ func Decode(r io.Reader, name string) (image.Image, error) {
 		switch {
 		case errors.Is(err, image.ErrFormat):
 			return nil, fmt.Errorf("ocr: %s: not a PNG or JPEG image", name)
-		case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), isShortHuffman(err):
+			// image/jpeg reports the end of the file inside the compressed
+			// scan data as "short Huffman data".
 			return nil, fmt.Errorf("ocr: %s: truncated image: %w", name, err)
 		}
 		return nil, fmt.Errorf("ocr: %s: cannot decode image: %w", name, err)
@@ -40,4 +42,11 @@ func Decode(r io.Reader, name string) (image.Image, error) {
 		return nil, fmt.Errorf("ocr: %s: empty image (%d x %d)", name, b.Dx(), b.Dy())
 	}
 	return img, nil
+}
+
+// isShortHuffman reports whether err is image/jpeg's error for scan data
+// that ends early.
+func isShortHuffman(err error) bool {
+	var fe jpeg.FormatError
+	return errors.As(err, &fe) && string(fe) == "short Huffman data"
 }

@@ -1,52 +1,17 @@
 package autoencoder
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"flag"
-	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/sebdah/goldie/v2"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
 
-	"recog/internal/data"
 	"recog/internal/datatest"
 	"recog/internal/viz"
 )
-
-func loadSplit(t testing.TB, dir, split string) (*data.Dataset, string) {
-	t.Helper()
-	path := filepath.Join(dir, data.SplitFile(split))
-	ds, err := data.LoadNIST36(path, split)
-	require.NoError(t, err)
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	h := sha256.New()
-	_, err = io.Copy(h, f)
-	require.NoError(t, err)
-	return ds, hex.EncodeToString(h.Sum(nil))
-}
-
-func firstRows(ds *data.Dataset, n int) *data.Dataset {
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	return ds.Subset(idx)
-}
-
-// updating reports whether goldie's -update flag is set.
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // shortRun is golden/q5_autoencoder/short_run.json: a short seeded run on
 // the first shortRows training images, compared with tolerances.
@@ -80,10 +45,9 @@ func round(v float64, digits int) float64 {
 // when the data is the version they came from. (The full 100-epoch run is
 // `recog q5`; its numbers are in docs/q5_autoencoder.md.)
 func TestNIST36Short(t *testing.T) {
-	dir := datatest.Dir(t, "nist36")
-	trainAll, trainSum := loadSplit(t, dir, "train")
-	valid, validSum := loadSplit(t, dir, "valid")
-	train := firstRows(trainAll, shortRows)
+	trainAll, trainSum := datatest.NIST36(t, "train")
+	valid, validSum := datatest.NIST36(t, "valid")
+	train := trainAll.Head(shortRows)
 
 	opt := DefaultOptions()
 	opt.Epochs = shortEpochs
@@ -124,18 +88,16 @@ func TestNIST36Short(t *testing.T) {
 	png, err := viz.EncodePNG(res.Grid)
 	require.NoError(t, err)
 
-	gdir, err := filepath.Abs(filepath.Join("..", "golden", "q5_autoencoder"))
-	require.NoError(t, err)
-	g := goldie.New(t, goldie.WithFixtureDir(gdir), goldie.WithNameSuffix(""))
+	g := datatest.Golden(t, "q5_autoencoder")
 	const numbersFile = "short_run.json"
-	if updating() {
+	if datatest.Updating() {
 		b, err := json.MarshalIndent(got, "", "  ")
 		require.NoError(t, err)
 		g.Update(t, numbersFile, append(b, '\n'))
 		g.Update(t, "short_run_valid_reconstructions.png", png)
 		return
 	}
-	b, err := os.ReadFile(filepath.Join(gdir, numbersFile))
+	b, err := os.ReadFile(datatest.GoldenPath(t, "q5_autoencoder", numbersFile))
 	require.NoError(t, err, "run go test ./q5_autoencoder -update to write the golden files")
 	var want shortRun
 	require.NoError(t, json.Unmarshal(b, &want))

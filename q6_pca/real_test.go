@@ -1,23 +1,16 @@
 package pca
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"flag"
-	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/sebdah/goldie/v2"
 	"github.com/stretchr/testify/require"
 
-	"recog/internal/data"
 	"recog/internal/datatest"
 	"recog/internal/viz"
-	"recog/q5_autoencoder"
+	autoencoder "recog/q5_autoencoder"
 )
 
 // Targets from a numpy reference of the same computation on the mirror's
@@ -26,20 +19,6 @@ const (
 	wantTestPSNR          = 17.895 // dB, mean over the test images
 	wantExplainedVariance = 0.778
 )
-
-func loadSplit(t *testing.T, dir, split string) (*data.Dataset, string) {
-	t.Helper()
-	path := filepath.Join(dir, data.SplitFile(split))
-	ds, err := data.LoadNIST36(path, split)
-	require.NoError(t, err)
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	h := sha256.New()
-	_, err = io.Copy(h, f)
-	require.NoError(t, err)
-	return ds, hex.EncodeToString(h.Sum(nil))
-}
 
 // goldenNumbers is golden/q6_pca/pca_nist36.json: the data it came from and
 // the numbers, compared with tolerances.
@@ -61,27 +40,13 @@ func round(v float64, digits int) float64 {
 	return math.Round(v*p) / p
 }
 
-// updating reports whether goldie's -update flag is set.
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-func goldenDir(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "golden", "q6_pca"))
-	require.NoError(t, err)
-	return dir
-}
-
 // TestNIST36 fits the PCA of question 6 on the real training set and checks
 // the assignment-level targets (test PSNR to 0.01 dB, variance explained,
 // size and rank of P), then the golden numbers and figure when the data is
 // the version they were made from.
 func TestNIST36(t *testing.T) {
-	dir := datatest.Dir(t, "nist36")
-	train, trainSum := loadSplit(t, dir, "train")
-	test, testSum := loadSplit(t, dir, "test")
+	train, trainSum := datatest.NIST36(t, "train")
+	test, testSum := datatest.NIST36(t, "test")
 	res, err := Run(train, test, Components, nil)
 	require.NoError(t, err)
 
@@ -107,16 +72,16 @@ func TestNIST36(t *testing.T) {
 	png, err := viz.EncodePNG(res.Grid)
 	require.NoError(t, err)
 
-	g := goldie.New(t, goldie.WithFixtureDir(goldenDir(t)), goldie.WithNameSuffix(""))
+	g := datatest.Golden(t, "q6_pca")
 	const numbersFile = "pca_nist36.json"
-	if updating() {
+	if datatest.Updating() {
 		b, err := json.MarshalIndent(got, "", "  ")
 		require.NoError(t, err)
 		g.Update(t, numbersFile, append(b, '\n'))
 		g.Update(t, "test_reconstructions.png", png)
 		return
 	}
-	b, err := os.ReadFile(filepath.Join(goldenDir(t), numbersFile))
+	b, err := os.ReadFile(datatest.GoldenPath(t, "q6_pca", numbersFile))
 	require.NoError(t, err, "run go test ./q6_pca -update to write the golden files")
 	var want goldenNumbers
 	require.NoError(t, json.Unmarshal(b, &want))

@@ -112,3 +112,13 @@ func ImageToRow(img mat.Matrix) []float64 {
 	}
 	return row
 }
+
+// Head returns the first n examples (all of them if n >= Len), copied.
+func (d *Dataset) Head(n int) *Dataset {
+	n = min(n, d.Len())
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return d.Subset(idx)
+}

@@ -1,6 +1,7 @@
 package datatest
 
 import (
+	"flag"
 	"path/filepath"
 	"testing"
 
@@ -31,4 +32,11 @@ func GoldenPath(t testing.TB, sub, name string) string {
 		t.Fatalf("golden files: %v", err)
 	}
 	return filepath.Join(root, "golden", sub, name)
+}
+
+// Updating reports whether goldie's -update flag was given, for tests that
+// also write figures outside golden/ (docs/figures) when goldens are rewritten.
+func Updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
 }

@@ -1,0 +1,187 @@
+package autodiff
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+
+	"recog/internal/data"
+	ocr "recog/q4_ocr"
+)
+
+// EMNISTSide is the side of EMNIST's images (28 x 28).
+const EMNISTSide = 28
+
+// emnistShrink is the 28 x 32 matrix W of the area-averaging shrink from
+// ocr.CropSide to EMNISTSide pixels: output pixel i covers the input interval
+// [i·s, (i+1)·s), s = 32/28, and W[i, j] is the length of its overlap with
+// input pixel [j, j+1) divided by s, so every row of W sums to 1.
+var emnistShrink = func() *mat.Dense {
+	n, m := EMNISTSide, ocr.CropSide
+	s := float64(m) / float64(n)
+	w := mat.NewDense(n, m, nil)
+	for i := range n {
+		a, b := float64(i)*s, float64(i+1)*s
+		for j := range m {
+			ov := min(b, float64(j+1)) - max(a, float64(j))
+			if ov > 0 {
+				w.Set(i, j, ov/s)
+			}
+		}
+	}
+	return w
+}()
+
+// NISTToEMNIST converts one crop of q4_ocr (a 32x32 NIST36-style image, ink 0
+// on background 1, stored column by column as data.ImageToRow does) to the
+// input of an EMNIST model: the upright 28x28 image, white ink on black in
+// [0, 1], row by row. With U the upright 32x32 image (data.RowToImage) and W
+// the 28 x 32 area-averaging matrix (each output pixel the mean of the 32/28
+// input pixels under it),
+//
+//	E = clip(1 − W U Wᵀ, 0, 1).
+//
+// The whole square is shrunk, margins included: the NIST36 stand-in was made
+// from EMNIST by enlarging the whole 28x28 image to 32x32
+// (/work/shared/data/nist36/README.md), and q4_ocr's crops copy its
+// geometry (letter ≈ 26 of 32 px, strokes ≈ 3.7 px), so the shrink gives back
+// EMNIST's (letter ≈ 22.75 of 28 px, strokes ≈ 3.2 px). See
+// docs/q7_autodiff.md#q714-ocr-with-the-emnist-cnn.
+func NISTToEMNIST(row []float64) ([]float32, error) {
+	u, err := data.RowToImage(row, ocr.CropSide, ocr.CropSide)
+	if err != nil {
+		return nil, fmt.Errorf("emnist crop: %w", err)
+	}
+	var t, e mat.Dense
+	t.Mul(emnistShrink, u)
+	e.Mul(&t, emnistShrink.T())
+	out := make([]float32, EMNISTSide*EMNISTSide)
+	for i := range EMNISTSide {
+		for j := range EMNISTSide {
+			out[i*EMNISTSide+j] = float32(min(1, max(0, 1-e.At(i, j))))
+		}
+	}
+	return out, nil
+}
+
+// NewEMNISTClassifier returns an ocr.Classifier backed by m, a model of
+// upright 28x28 white-on-black images (an EMNIST CNN). classes names m's
+// outputs (m.Classes when nil). Each crop row is converted with NISTToEMNIST,
+// m gives the class probabilities p, and the label is the one with the
+// largest summed probability after upper-casing the class names:
+//
+//	label = argmax_L Σ_{k : upper(classes[k]) = L} p_k,
+//
+// so EMNIST Balanced's lower-case classes (a b d e f g h n q r t) count for
+// their capital letters, as the transcripts are upper case, and digits stay
+// digits. Ties go to the label met first in classes' order.
+func NewEMNISTClassifier(m *Model, classes []string) ocr.Classifier {
+	if classes == nil && m != nil {
+		classes = m.Classes
+	}
+	var labels []string // distinct upper-cased names, first-seen order
+	group := make([]int, len(classes))
+	for k, c := range classes {
+		u := strings.ToUpper(c)
+		g := slices.Index(labels, u)
+		if g < 0 {
+			g = len(labels)
+			labels = append(labels, u)
+		}
+		group[k] = g
+	}
+	return ocr.ClassifierFunc(func(rows *mat.Dense) ([]string, error) {
+		if m == nil {
+			return nil, fmt.Errorf("emnist classifier: nil model")
+		}
+		if len(classes) != len(m.Classes) {
+			return nil, fmt.Errorf("emnist classifier: %d class names for model %s with %d outputs", len(classes), m.Name, len(m.Classes))
+		}
+		if m.InputSize() != EMNISTSide*EMNISTSide {
+			return nil, fmt.Errorf("emnist classifier: model %s takes %v inputs, want 1x%dx%d", m.Name, m.Input, EMNISTSide, EMNISTSide)
+		}
+		if rows == nil {
+			return nil, nil
+		}
+		n, d := rows.Dims()
+		if d != ocr.CropSide*ocr.CropSide {
+			return nil, fmt.Errorf("emnist classifier: crops have %d values, want %d", d, ocr.CropSide*ocr.CropSide)
+		}
+		x := make([][]float32, n)
+		for i := range n {
+			r, err := NISTToEMNIST(rows.RawRowView(i))
+			if err != nil {
+				return nil, err
+			}
+			x[i] = r
+		}
+		var probs [][]float32
+		for lo := 0; lo < n; lo += 1000 { // bound the inference batch's memory
+			p, err := m.Predict(x[lo:min(n, lo+1000)])
+			if err != nil {
+				return nil, err
+			}
+			probs = append(probs, p...)
+		}
+		out := make([]string, n)
+		sum := make([]float64, len(labels))
+		for i, p := range probs {
+			clear(sum)
+			for k, v := range p {
+				sum[group[k]] += float64(v)
+			}
+			best := 0
+			for g, v := range sum {
+				if v > sum[best] {
+					best = g
+				}
+			}
+			out[i] = labels[best]
+		}
+		return out, nil
+	})
+}
+
+// LoadSimpleCNN reads a NewSimpleCNN model saved by Model.Save (for example
+// `recog q7 emnist`'s q7_emnist.safetensors): the name, input shape and
+// classes come from the file's metadata, and the dropout layers (which hold
+// no parameters but shift the layer numbers in the parameter names) from the
+// tensor names.
+func LoadSimpleCNN(path string) (*Model, error) {
+	ts, meta, err := data.ReadSafetensors(path)
+	if err != nil {
+		return nil, err
+	}
+	var in []int
+	var classes []string
+	if err := json.Unmarshal([]byte(meta["input"]), &in); err != nil {
+		return nil, fmt.Errorf("%s: metadata \"input\": %v", path, err)
+	}
+	if err := json.Unmarshal([]byte(meta["classes"]), &classes); err != nil {
+		return nil, fmt.Errorf("%s: metadata \"classes\": %v", path, err)
+	}
+	if len(in) != 3 || in[0] != 1 || in[1] != in[2] {
+		return nil, fmt.Errorf("%s: input shape %v, want a simple CNN's [1 side side]", path, in)
+	}
+	dropout := 0.0
+	if _, ok := ts["6.weight"]; ok { // conv, conv, pool, dropout, dense, dropout, dense
+		dropout = 0.25
+	}
+	name := meta["model"]
+	if name == "" {
+		name = "simple-cnn"
+	}
+	// The initial values are overwritten by Load; any seed will do.
+	m, err := NewSimpleCNN(name, in[1], classes, dropout, false, rand.New(rand.NewPCG(0, 0)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := m.Load(path); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
