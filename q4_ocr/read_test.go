@@ -131,6 +131,9 @@ func TestReadPhotos(t *testing.T) {
 	require.NoError(t, err)
 	var scores []photoScore
 	var dist, n int
+	// Every character is boxed once (TestPhotos), so the recognised letters
+	// and the transcript's align one to one: count the substitutions.
+	confusions := map[string]int{}
 	for _, name := range photos {
 		img, err := Load(filepath.Join(dir, name+".jpg"))
 		require.NoError(t, err)
@@ -143,6 +146,17 @@ func TestReadPhotos(t *testing.T) {
 		scores = append(scores, photoScore{name + ".jpg", round4(cer), d, m})
 		dist, n = dist+d, n+m
 		g.Assert(t, name+".txt", []byte(r.Text+"\n"))
+		want := strings.Join(strings.Fields(Normalise(string(tb))), "")
+		var got string
+		for _, l := range r.Lines {
+			got += strings.Join(l.Chars, "")
+		}
+		require.Len(t, got, len(want))
+		for i := range got {
+			if got[i] != want[i] {
+				confusions[want[i:i+1]+"->"+got[i:i+1]]++
+			}
+		}
 		if updating() {
 			fig := docsPNG(t, OverlayMax(img, r, 1000))
 			require.Less(t, len(fig), 300<<10)
@@ -153,7 +167,7 @@ func TestReadPhotos(t *testing.T) {
 	t.Logf("overall CER %.3f (%d/%d)", overall, dist, n)
 	require.LessOrEqual(t, overall, 0.15)
 	scores = append(scores, photoScore{"overall", round4(overall), dist, n})
-	js, err := json.MarshalIndent(scores, "", " ")
+	js, err := json.MarshalIndent(map[string]any{"photos": scores, "substitutions": confusions}, "", " ")
 	require.NoError(t, err)
 	g.Assert(t, "cer.json", js)
 }

@@ -228,49 +228,77 @@ func TestOCRPhotos(t *testing.T) {
 	}
 }
 
-// TestMain lets BenchmarkOCRPeakRSS40MP run `recog` in a child process (this
-// test binary with RECOG_MAIN=1 behaves as the command).
+// TestMain lets BenchmarkOCRPeakRSS40MP run `recog` in child processes:
+// this test binary behaves as the command with RECOG_MAIN=1, and writes the
+// 40-megapixel JPEG with RECOG_MAKE_BIG=SRC,DST.
 func TestMain(m *testing.M) {
 	if os.Getenv("RECOG_MAIN") == "1" {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
+	if s := os.Getenv("RECOG_MAKE_BIG"); s != "" {
+		src, dst, _ := strings.Cut(s, ",")
+		if err := makeBig(src, dst); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	os.Exit(m.Run())
 }
 
-// BenchmarkOCRPeakRSS40MP makes a 40-megapixel JPEG (04_deep.jpg enlarged
-// 1.82x to 7338 x 5504) and runs `recog ocr` on it in a child process,
-// reporting the child's peak resident set size (getrusage ru_maxrss) as
-// peak-RSS-MB. With RECOG_BIG_JPEG=PATH the JPEG is written to PATH and kept
-// (for `/usr/bin/time -v recog ocr PATH`).
-func BenchmarkOCRPeakRSS40MP(b *testing.B) {
-	src, err := ocr.Load(filepath.Join(datatest.Dir(b, "images"), "04_deep.jpg"))
+// makeBig writes src enlarged to 7338 x 5504 (40.4 megapixels) to dst as a
+// JPEG of quality 90.
+func makeBig(src, dst string) error {
+	img, err := ocr.Load(src)
 	if err != nil {
-		b.Fatal(err)
+		return err
 	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, imaging.Resize(img, 7338, 5504, imaging.Linear), &jpeg.Options{Quality: 90}); err != nil {
+		return err
+	}
+	return os.WriteFile(dst, b.Bytes(), 0o644)
+}
+
+// child runs this test binary with env added and args; it returns stdout and
+// the child's peak resident set size in kilobytes (getrusage ru_maxrss).
+func child(env string, args ...string) (string, int64, error) {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), env)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return "", 0, fmt.Errorf("%v %v: %v\n%s", env, args, err, errb.String())
+	}
+	return out.String(), cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss, nil
+}
+
+// BenchmarkOCRPeakRSS40MP makes a 40-megapixel JPEG (04_deep.jpg enlarged
+// 1.82x to 7338 x 5504, in a child process) and runs `recog ocr` on it in
+// another child process, reporting that child's peak resident set size as
+// peak-RSS-MB. (Both are children because a child started while this
+// process holds a large image would be charged this process's pages until
+// it execs.) With RECOG_BIG_JPEG=PATH the JPEG is written to PATH and kept,
+// for `/usr/bin/time -v recog ocr PATH`.
+func BenchmarkOCRPeakRSS40MP(b *testing.B) {
+	src := filepath.Join(datatest.Dir(b, "images"), "04_deep.jpg")
 	path := os.Getenv("RECOG_BIG_JPEG")
 	if path == "" {
 		path = filepath.Join(b.TempDir(), "big.jpg")
 	}
-	big := imaging.Resize(src, 7338, 5504, imaging.Linear)
-	if err := os.WriteFile(path, encodeJPEG(b, big), 0o644); err != nil {
+	if _, _, err := child("RECOG_MAKE_BIG="+src+","+path, "-test.run=^$"); err != nil {
 		b.Fatal(err)
 	}
-	big, src = nil, nil
 	var peak int64
 	for b.Loop() {
-		cmd := exec.Command(os.Args[0], "ocr", path)
-		cmd.Env = append(os.Environ(), "RECOG_MAIN=1")
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		if err := cmd.Run(); err != nil {
-			b.Fatalf("recog ocr %s: %v\n%s", path, err, errb.String())
+		out, rss, err := child("RECOG_MAIN=1", "ocr", path)
+		if err != nil {
+			b.Fatal(err)
 		}
-		if !strings.Contains(out.String(), "DEEP") {
-			b.Fatalf("recog ocr %s: unexpected text %q", path, out.String())
+		if !strings.Contains(out, "DEEP") {
+			b.Fatalf("recog ocr %s: unexpected text %q", path, out)
 		}
-		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-		peak = max(peak, ru.Maxrss) // kilobytes on Linux
+		peak = max(peak, rss) // kilobytes on Linux
 	}
 	b.ReportMetric(float64(peak)/1024, "peak-RSS-MB")
-	fmt.Fprintf(os.Stderr, "40 MP: %s, peak RSS %.0f MB\n", path, float64(peak)/1024)
 }
