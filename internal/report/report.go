@@ -131,6 +131,8 @@ func Render(name, text string, m map[string]any) (string, error) {
 			}
 			return 0
 		},
+		"inc": func(i int) int { return i + 1 },
+		"dec": func(i int) int { return i - 1 },
 		"seq": func(n int) []int {
 			out := make([]int, max(n, 0))
 			for i := range out {
