@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -101,12 +102,22 @@ func SaveModel(path string, net *nn.Network, meta map[string]string) error {
 // on a file that is not a recog-mlp model, an unsupported version, a missing
 // or extra tensor, or a tensor whose shape does not match the sizes.
 func LoadModel(path string) (*nn.Network, map[string]string, error) {
-	tensors, meta, err := data.ReadSafetensors(path)
+	buf, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load model: %w", err)
+	}
+	return ParseModel(path, buf)
+}
+
+// ParseModel is LoadModel on the bytes of a model file (an embedded model,
+// say); name stands for the file in errors.
+func ParseModel(name string, buf []byte) (*nn.Network, map[string]string, error) {
+	tensors, meta, err := data.ParseSafetensors(name, buf)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load model: %w", err)
 	}
 	fail := func(format string, args ...any) (*nn.Network, map[string]string, error) {
-		return nil, nil, fmt.Errorf("%s: load model: %s", path, fmt.Sprintf(format, args...))
+		return nil, nil, fmt.Errorf("%s: load model: %s", name, fmt.Sprintf(format, args...))
 	}
 	switch {
 	case meta[MetaFormat] != ModelFormat:

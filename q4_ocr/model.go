@@ -3,10 +3,7 @@ package ocr
 import (
 	_ "embed" // the default model
 	"fmt"
-	"strconv"
 	"strings"
-
-	"gonum.org/v1/gonum/mat"
 
 	"recog/internal/data"
 	nn "recog/q2_nn"
@@ -25,7 +22,7 @@ var defaultModel []byte
 // DefaultModel returns the embedded Q3 network and its metadata (the training
 // settings and accuracies written by `recog q3`).
 func DefaultModel() (*nn.Network, map[string]string, error) {
-	return parseModel("embedded "+DefaultModelFile, defaultModel)
+	return train.ParseModel("embedded "+DefaultModelFile, defaultModel)
 }
 
 // DefaultClassifier returns the embedded Q3 network as a Classifier
@@ -70,65 +67,4 @@ func NetworkClassifier(net *nn.Network, meta map[string]string) (Classifier, err
 		return nil, fmt.Errorf("ocr: model gives %d outputs for %d classes", net.Out(), len(classes))
 	}
 	return ArgmaxClassifier(net.Predict, classes), nil
-}
-
-// parseModel is train.LoadModel on the bytes of a model file (name is used
-// in errors only): the embedded model is not a file on disk, and package
-// train reads models from paths only. It checks the same metadata and
-// shapes.
-func parseModel(name string, buf []byte) (*nn.Network, map[string]string, error) {
-	tensors, meta, err := data.ParseSafetensors(name, buf)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load model: %w", err)
-	}
-	fail := func(format string, args ...any) (*nn.Network, map[string]string, error) {
-		return nil, nil, fmt.Errorf("%s: load model: %s", name, fmt.Sprintf(format, args...))
-	}
-	switch {
-	case meta[train.MetaFormat] != train.ModelFormat:
-		return fail("metadata %q is %q, want %q", train.MetaFormat, meta[train.MetaFormat], train.ModelFormat)
-	case meta[train.MetaVersion] != train.ModelVersion:
-		return fail("format version %q, want %s", meta[train.MetaVersion], train.ModelVersion)
-	case meta[train.MetaDType] != "F32":
-		return fail("dtype %q, want F32", meta[train.MetaDType])
-	}
-	names := strings.Split(meta[train.MetaLayers], ",")
-	acts := strings.Split(meta[train.MetaActivations], ",")
-	sizeText := strings.Split(meta[train.MetaSizes], ",")
-	if len(acts) != len(names) || len(sizeText) != len(names)+1 || len(tensors) != 2*len(names) {
-		return fail("%d layers, %d activations, %d sizes and %d tensors do not fit", len(names), len(acts), len(sizeText), len(tensors))
-	}
-	sizes := make([]int, len(sizeText))
-	for i, s := range sizeText {
-		if sizes[i], err = strconv.Atoi(s); err != nil || sizes[i] < 1 {
-			return fail("size %q: want a positive integer", s)
-		}
-	}
-	layers := make([]*nn.Layer, len(names))
-	for i, n := range names {
-		act, err := nn.ParseActivation(acts[i])
-		if err != nil {
-			return fail("layer %q: %v", n, err)
-		}
-		in, out := sizes[i], sizes[i+1]
-		w, okW := tensors[n+".W"]
-		b, okB := tensors[n+".b"]
-		if !okW || !okB || len(w.Shape) != 2 || w.Shape[0] != in || w.Shape[1] != out || len(b.Shape) != 1 || b.Shape[0] != out {
-			return fail("layer %q: want tensors %q [%d %d] and %q [%d]", n, n+".W", in, out, n+".b", out)
-		}
-		l := &nn.Layer{Name: n, W: mat.NewDense(in, out, nil), B: make([]float64, out), Activation: act}
-		wd := l.W.RawMatrix().Data
-		for k, v := range w.Data {
-			wd[k] = float64(v)
-		}
-		for k, v := range b.Data {
-			l.B[k] = float64(v)
-		}
-		layers[i] = l
-	}
-	net, err := nn.NewNetwork(layers...)
-	if err != nil {
-		return fail("%v", err)
-	}
-	return net, meta, nil
 }

@@ -10,12 +10,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/disintegration/imaging"
-	"github.com/sebdah/goldie/v2"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
 
@@ -25,12 +23,6 @@ import (
 )
 
 var photos = []string{"01_list", "02_letters", "03_haiku", "04_deep"}
-
-func goldenDir(t *testing.T) *goldie.Goldie {
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "golden", "q4_ocr")
-	return goldie.New(t, goldie.WithFixtureDir(dir), goldie.WithNameSuffix(""))
-}
 
 // transcriptClassifier labels the crops with the transcript's characters in
 // reading order. It is not a recogniser: it lets the overlays show which
@@ -67,7 +59,7 @@ type photoGolden struct {
 // transcript has spaces, and the boxes match the golden JSON.
 func TestPhotos(t *testing.T) {
 	dir := datatest.Dir(t, "images")
-	g := goldenDir(t)
+	g := datatest.Golden(t, "q4_ocr")
 	for _, name := range photos {
 		t.Run(name, func(t *testing.T) {
 			img, err := Load(filepath.Join(dir, name+".jpg"))
@@ -173,7 +165,7 @@ func TestCropsLikeNIST36(t *testing.T) {
 	fig, err := viz.Grid(tiles, 18, viz.GridOptions{Scale: viz.ScaleFixed, Lo: 0, Hi: 1, Upscale: 2, Sep: 2, SepGray: 160,
 		RowLabels: []string{"photo", "photo", "NIST36", "NIST36"}})
 	require.NoError(t, err)
-	goldenDir(t).Assert(t, "crops_vs_nist36.png", pngBytes(t, fig))
+	datatest.Golden(t, "q4_ocr").Assert(t, "crops_vs_nist36.png", pngBytes(t, fig))
 }
 
 func TestBlankPage(t *testing.T) {
@@ -350,7 +342,7 @@ func TestCropGeometry(t *testing.T) {
 // TestFailures makes the Q4.1 examples where the method's assumptions break
 // and records what happens (figure + counts in golden/q4_ocr/).
 func TestFailures(t *testing.T) {
-	g := goldenDir(t)
+	g := datatest.Golden(t, "q4_ocr")
 	type example struct {
 		name, lines string
 		make        func(*canvas)

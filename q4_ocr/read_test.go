@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"image"
 	"image/color/palette"
 	"image/draw"
@@ -32,15 +31,9 @@ func repoPath(rel string) string {
 	return filepath.Join(filepath.Dir(file), "..", rel)
 }
 
-// updating reports whether the test runs with goldie's -update flag.
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
 // TestDefaultModel checks the embedded model: it is the file
 // q4_ocr/model/nist36_mlp.safetensors, whose SHA-256 the README next to it
-// records; parseModel reads it exactly as train.LoadModel reads the file; it
+// records; it reads as train.LoadModel reads the file; it
 // is the assignment's 1024 → 64 sigmoid → 36 softmax network trained by
 // `recog q3`.
 func TestDefaultModel(t *testing.T) {
@@ -70,9 +63,9 @@ func TestDefaultModel(t *testing.T) {
 	require.Equal(t, strings.Join(data.NIST36Classes, ","), meta[train.MetaClasses])
 
 	// Broken bytes fail with the name, not a panic.
-	_, _, err = parseModel("cut.safetensors", b[:len(b)/2])
+	_, _, err = train.ParseModel("cut.safetensors", b[:len(b)/2])
 	require.ErrorContains(t, err, "cut.safetensors")
-	_, _, err = parseModel("empty", nil)
+	_, _, err = train.ParseModel("empty", nil)
 	require.Error(t, err)
 }
 
@@ -126,7 +119,7 @@ type photoScore struct {
 // (longer side 1000 px, 256 colours, < 300 KB).
 func TestReadPhotos(t *testing.T) {
 	dir := datatest.Dir(t, "images")
-	g := goldenDir(t)
+	g := datatest.Golden(t, "q4_ocr")
 	c, _, err := DefaultClassifier()
 	require.NoError(t, err)
 	var scores []photoScore
@@ -157,7 +150,7 @@ func TestReadPhotos(t *testing.T) {
 				confusions[want[i:i+1]+"->"+got[i:i+1]]++
 			}
 		}
-		if updating() {
+		if datatest.Updating() {
 			fig := docsPNG(t, OverlayMax(img, r, 1000))
 			require.Less(t, len(fig), 300<<10)
 			require.NoError(t, os.WriteFile(repoPath(filepath.Join("docs", "figures", "q4_"+name+"_overlay.png")), fig, 0o644))
