@@ -3,6 +3,8 @@ package autodiff
 import (
 	"encoding/json"
 	"fmt"
+	"image"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -68,22 +70,25 @@ func NISTToEMNIST(row []float64) ([]float32, error) {
 	return out, nil
 }
 
-// NewEMNISTClassifier returns an ocr.Classifier backed by m, a model of
-// upright 28x28 white-on-black images (an EMNIST CNN). classes names m's
-// outputs (m.Classes when nil). Each crop row is converted with NISTToEMNIST,
-// m gives the class probabilities p, and the label is the one with the
-// largest summed probability after upper-casing the class names:
+// ProbFunc gives, for each crop row of q4_ocr (N x 1024, 32x32 NIST36 style,
+// column by column), the probabilities of a fixed list of labels.
+type ProbFunc func(rows *mat.Dense) ([][]float64, error)
+
+// EMNISTProbs returns the ProbFunc of m, a model of upright 28x28
+// white-on-black images (an EMNIST CNN) whose outputs classes names (m.Classes
+// when nil), and its labels: the distinct upper-cased class names in first-seen
+// order. Each crop row is converted with NISTToEMNIST, m gives the class
+// probabilities p, and the probability of label L is
 //
-//	label = argmax_L Σ_{k : upper(classes[k]) = L} p_k,
+//	P(L) = Σ_{k : upper(classes[k]) = L} p_k,
 //
 // so EMNIST Balanced's lower-case classes (a b d e f g h n q r t) count for
-// their capital letters, as the transcripts are upper case, and digits stay
-// digits. Ties go to the label met first in classes' order.
-func NewEMNISTClassifier(m *Model, classes []string) ocr.Classifier {
+// their capitals, as the transcripts are upper case, and digits stay digits.
+func EMNISTProbs(m *Model, classes []string) (ProbFunc, []string) {
 	if classes == nil && m != nil {
 		classes = m.Classes
 	}
-	var labels []string // distinct upper-cased names, first-seen order
+	var labels []string
 	group := make([]int, len(classes))
 	for k, c := range classes {
 		u := strings.ToUpper(c)
@@ -94,7 +99,7 @@ func NewEMNISTClassifier(m *Model, classes []string) ocr.Classifier {
 		}
 		group[k] = g
 	}
-	return ocr.ClassifierFunc(func(rows *mat.Dense) ([]string, error) {
+	return func(rows *mat.Dense) ([][]float64, error) {
 		if m == nil {
 			return nil, fmt.Errorf("emnist classifier: nil model")
 		}
@@ -119,31 +124,146 @@ func NewEMNISTClassifier(m *Model, classes []string) ocr.Classifier {
 			}
 			x[i] = r
 		}
-		var probs [][]float32
+		out := make([][]float64, 0, n)
 		for lo := 0; lo < n; lo += 1000 { // bound the inference batch's memory
 			p, err := m.Predict(x[lo:min(n, lo+1000)])
 			if err != nil {
 				return nil, err
 			}
-			probs = append(probs, p...)
-		}
-		out := make([]string, n)
-		sum := make([]float64, len(labels))
-		for i, p := range probs {
-			clear(sum)
-			for k, v := range p {
-				sum[group[k]] += float64(v)
-			}
-			best := 0
-			for g, v := range sum {
-				if v > sum[best] {
-					best = g
+			for _, pi := range p {
+				sum := make([]float64, len(labels))
+				for k, v := range pi {
+					sum[group[k]] += float64(v)
 				}
+				out = append(out, sum)
 			}
-			out[i] = labels[best]
+		}
+		return out, nil
+	}, labels
+}
+
+// NewEMNISTClassifier returns an ocr.Classifier backed by m, a model of
+// upright 28x28 white-on-black images (an EMNIST CNN) whose outputs classes
+// names (m.Classes when nil): the label of a crop is argmax_L P(L) of
+// EMNISTProbs (lower-case classes count for their capitals). Ties go to the
+// label met first in classes' order.
+func NewEMNISTClassifier(m *Model, classes []string) ocr.Classifier {
+	f, labels := EMNISTProbs(m, classes)
+	return ocr.ClassifierFunc(func(rows *mat.Dense) ([]string, error) {
+		p, err := f(rows)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]string, len(p))
+		for i, pi := range p {
+			out[i] = labels[argmaxWhere(pi, labels, nil)]
 		}
 		return out, nil
 	})
+}
+
+// argmaxWhere returns the index of the largest p[k] among the labels for
+// which keep is true (every label when keep is nil), the first one on ties;
+// -1 when none is kept.
+func argmaxWhere(p []float64, labels []string, keep func(string) bool) int {
+	best := -1
+	for k, v := range p {
+		if keep != nil && !keep(labels[k]) {
+			continue
+		}
+		if best < 0 || v > p[best] {
+			best = k
+		}
+	}
+	return best
+}
+
+func isLetter(s string) bool { return len(s) == 1 && s[0] >= 'A' && s[0] <= 'Z' }
+func isDigit(s string) bool  { return len(s) == 1 && s[0] >= '0' && s[0] <= '9' }
+
+// ReadWords reads img with q4_ocr's pipeline (ocr.Recognise) and decides
+// each word's characters together (the word rule). Every crop first gets
+// the label of largest probability under f (labels names f's columns). Then
+// each word (characters between word breaks) of two or more characters is
+// read either as letters only or as digits only, whichever is more probable
+// as a whole: with p_i the probabilities of character i,
+//
+//	letters if Σ_i log max_{L letter} p_i(L) ≥ Σ_i log max_{L digit} p_i(L),
+//
+// and each character becomes its most probable letter (or digit). A
+// handwritten O and 0 (or I and 1, S and 5, Z and 2) can look the same; the
+// rest of the word says which it is: "T0" becomes "TO", while "1234567890"
+// stays digits. Words that mix letters and digits are not read correctly. See
+// docs/q7_autodiff.md#q714-ocr-with-the-emnist-cnn.
+func ReadWords(img image.Image, f ProbFunc, labels []string) (*ocr.Result, error) {
+	var probs [][]float64
+	c := ocr.ClassifierFunc(func(rows *mat.Dense) ([]string, error) {
+		p, err := f(rows)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]string, len(p))
+		for i, pi := range p {
+			if len(pi) != len(labels) {
+				return nil, fmt.Errorf("word rule: %d probabilities for %d labels", len(pi), len(labels))
+			}
+			out[i] = labels[argmaxWhere(pi, labels, nil)]
+		}
+		probs = p
+		return out, nil
+	})
+	res, err := ocr.Recognise(img, c)
+	if err != nil {
+		return nil, err
+	}
+	k := 0 // crop index: the lines' characters are the crops in order
+	texts := make([]string, len(res.Lines))
+	for li := range res.Lines {
+		ln := &res.Lines[li]
+		start := 0
+		for j := range ln.Chars {
+			if j < len(ln.Chars)-1 && j < len(ln.Spaces) && !ln.Spaces[j] {
+				continue
+			}
+			wordRule(ln.Chars[start:j+1], probs[k+start:k+j+1], labels)
+			start = j + 1
+		}
+		k += len(ln.Chars)
+		var sb strings.Builder
+		for j, ch := range ln.Chars {
+			sb.WriteString(ch)
+			if j < len(ln.Spaces) && ln.Spaces[j] {
+				sb.WriteByte(' ')
+			}
+		}
+		ln.Text = sb.String()
+		texts[li] = ln.Text
+	}
+	res.Text = strings.Join(texts, "\n")
+	return res, nil
+}
+
+// wordRule re-decides the labels of one word in place (see ReadWords).
+func wordRule(chars []string, probs [][]float64, labels []string) {
+	if len(chars) < 2 {
+		return
+	}
+	var logL, logD float64
+	for i := range chars {
+		l, d := argmaxWhere(probs[i], labels, isLetter), argmaxWhere(probs[i], labels, isDigit)
+		if l < 0 || d < 0 {
+			return // a labelling without both letters and digits
+		}
+		logL += math.Log(probs[i][l])
+		logD += math.Log(probs[i][d])
+	}
+	keep := isLetter
+	if logD > logL {
+		keep = isDigit
+	}
+	for i := range chars {
+		chars[i] = labels[argmaxWhere(probs[i], labels, keep)]
+	}
 }
 
 // LoadSimpleCNN reads a NewSimpleCNN model saved by Model.Save (for example

@@ -68,8 +68,11 @@ func LoadTaskData(t Task, dataDir string) (*Splits, error) {
 
 // NewTaskModel returns t's model for the splits, initialised from rng.
 func NewTaskModel(t Task, s *Splits, rng *rand.Rand) (*Model, error) {
-	if t.Name == "mlp" {
+	switch t.Name {
+	case "mlp":
 		return NewQ3MLP(s.Classes, rng)
+	case "emnist-small":
+		return NewSmallCNN(SmallCNNName, s.Train.Shape[1], s.Classes, t.Dropout, rng)
 	}
 	return NewSimpleCNN(t.Name+"-cnn", s.Train.Shape[1], s.Classes, t.Dropout, false, rng)
 }

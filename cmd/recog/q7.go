@@ -20,7 +20,7 @@ var q7Runners = map[string]func(args []string, stdout, stderr io.Writer) error{}
 func init() {
 	register(command{
 		name:    "q7",
-		summary: "Q7 gorgonia networks: mlp, mnist, mnist-exact, nist36, emnist CNNs",
+		summary: "Q7 gorgonia networks: mlp, mnist, mnist-exact, nist36, emnist(-small) CNNs; flowers; ocr",
 		usage:   "q7 TASK [--epochs N] [--seed S] [--limit N] [--data DIR] [--out DIR]",
 		run:     runQ7,
 	})
@@ -62,7 +62,9 @@ Trains one Q7.1 network with gorgonia (float32) and writes to DIR:
 Tasks: mlp (the Q3 network on NIST36), mnist-exact (the speed-comparison CNN
 as PyTorch ran it: 3 epochs, Adam 1e-3, batch 64), mnist (that CNN with
 dropout and a decaying rate), nist36, emnist (the CNN on 32x32 NIST36 and
-on EMNIST Balanced). Build with -tags openblas for OpenBLAS matrix products
+on EMNIST Balanced), emnist-small (the 59k-parameter EMNIST CNN embedded
+as the default model of ` + "`recog ocr`" + `). ` + "`recog q7 flowers -h`" + ` and
+` + "`recog q7 ocr -h`" + ` describe Q7.2 and Q7.1.4's photo reading. Build with -tags openblas for OpenBLAS matrix products
 (docs/q7_autodiff.md#speed). --limit N trains on the first N training
 examples only (quick runs).`
 
