@@ -1,14 +1,11 @@
 package ocr
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"image"
-	"image/color/palette"
 	"image/draw"
-	"image/png"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -21,6 +18,7 @@ import (
 
 	"recog/internal/data"
 	"recog/internal/datatest"
+	"recog/internal/viz"
 	nn "recog/q2_nn"
 	train "recog/q3_train"
 )
@@ -170,12 +168,9 @@ func round4(x float64) float64 { return float64(int(x*1e4+0.5)) / 1e4 }
 // docsPNG encodes img as a 256-colour PNG (Plan 9 palette, Floyd-Steinberg
 // dithering): a photo overlay of 1000 px is then 60-200 KB instead of 0.6 MB.
 func docsPNG(t *testing.T, img image.Image) []byte {
-	p := image.NewPaletted(img.Bounds(), palette.Plan9)
-	draw.FloydSteinberg.Draw(p, p.Bounds(), img, img.Bounds().Min)
-	var b bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestCompression}
-	require.NoError(t, enc.Encode(&b, p))
-	return b.Bytes()
+	b, err := viz.EncodePhotoPNG(img)
+	require.NoError(t, err)
+	return b
 }
 
 // TestOverlayMax checks the shrunk overlay: size, and a box drawn at the

@@ -70,26 +70,27 @@ type allSettings struct {
 	flowers                    autodiff.FlowersConfig
 }
 
-// cnnRun sizes one Q7.1 CNN run: epochs and the first Train training and
-// Eval validation/test examples (0: all).
+// cnnRun sizes one Q7.1 CNN run: epochs (at least 2, so that the curves
+// are lines) and the first Train training and Eval validation/test examples
+// (0: all).
 type cnnRun struct{ epochs, train, eval int }
 
 func allDefaults(quick bool) allSettings {
 	if quick {
 		return allSettings{
 			q3Epochs: 5, sweepEpochs: 3, q5Epochs: 3, q5ImprovedEpochs: 3, mlpEpochs: 3,
-			mnist:   cnnRun{1, 1000, 500},
-			nist36:  cnnRun{1, 2000, 500},
-			emnist:  cnnRun{1, 2000, 500},
+			mnist:   cnnRun{2, 500, 500},
+			nist36:  cnnRun{2, 1000, 500},
+			emnist:  cnnRun{2, 1000, 500},
 			flowers: autodiff.FlowersConfig{PerClass: 4, FineTuneEpochs: 5, ScratchEpochs: 2},
 		}
 	}
 	return allSettings{
-		q3Epochs: 50, sweepEpochs: 50, q5Epochs: 100, q5ImprovedEpochs: 60, mlpEpochs: 50,
-		mnist:   cnnRun{1, 12000, 2000},
-		nist36:  cnnRun{3, 0, 0},
-		emnist:  cnnRun{2, 10000, 0},
-		flowers: autodiff.FlowersConfig{FineTuneEpochs: 30, ScratchEpochs: 15},
+		q3Epochs: 50, sweepEpochs: 50, q5Epochs: 100, q5ImprovedEpochs: 50, mlpEpochs: 50,
+		mnist:   cnnRun{2, 5000, 2000},
+		nist36:  cnnRun{2, 0, 1000},
+		emnist:  cnnRun{2, 5000, 1000},
+		flowers: autodiff.FlowersConfig{FineTuneEpochs: 30, ScratchEpochs: 10},
 	}
 }
 
@@ -100,7 +101,8 @@ type allRun struct {
 	set                  allSettings
 	log                  io.Writer // the subcommands' stdout
 	stderr               io.Writer
-	metrics              map[string]any // per stage, JSON-normalised
+	metrics              map[string]any  // per stage, JSON-normalised
+	emnist               *autodiff.Model // the q7_emnist stage's model, for q7_emnist_photos
 }
 
 // allStage is one step of `recog all`; its metrics go under its name.
@@ -123,14 +125,12 @@ var allStages = []allStage{
 	{name: "q7_mnist", what: "Q7.1.2 CNN on MNIST", needs: []string{"data"}, run: cnnStage("mnist")},
 	{name: "q7_nist36", what: "Q7.1.3 CNN on NIST36", needs: []string{"data"}, run: cnnStage("nist36")},
 	{name: "q7_emnist", what: "Q7.1.4 CNN on EMNIST Balanced", needs: []string{"data"}, run: cnnStage("emnist")},
-	{name: "q7_emnist_photos", what: "Q7.1.4 the EMNIST CNN on the Q4 photos", needs: []string{"q7_emnist"}, run: nil},
+	{name: "q7_emnist_photos", what: "Q7.1.4 the EMNIST CNN on the Q4 photos", needs: []string{"q7_emnist"}, run: (*allRun).emnistPhotos},
 	{name: "q7_flowers", what: "Q7.2.1 SqueezeNet fine-tuning and a CNN from scratch on Flowers 17", needs: []string{"data"}, run: (*allRun).flowers},
 }
 
 // notImplemented names the stages whose code does not exist yet, and why.
-var notImplemented = map[string]string{
-	"q7_emnist_photos": "no code classifies the Q4 crops with the EMNIST CNN yet (docs/q7_autodiff.md#what-remains)",
-}
+var notImplemented = map[string]string{}
 
 // allSections are the report's sections: a template of docs/report and the
 // stages it needs (a missing one makes the section say "not run").
@@ -147,7 +147,7 @@ var allSections = []struct {
 	{"q7_1_2.md", []string{"q7_mnist"}},
 	{"q7_1_3.md", []string{"q7_nist36", "q7_mlp"}},
 	{"q7_1_4.md", []string{"q7_emnist"}},
-	{"q7_1_4_photos.md", []string{"q7_emnist_photos"}},
+	{"q7_1_4_photos.md", []string{"q7_emnist_photos", "q4"}},
 	{"q7_2.md", []string{"q7_flowers"}},
 }
 
@@ -158,6 +158,7 @@ func runAll(args []string, stdout, stderr io.Writer) error {
 	dataDir := fs.String("data", "", "data `DIR` (default <repo>/data)")
 	mirror := fs.String("mirror", "", "mirror `DIR` for the data stage (default $RECOG_MIRROR, else ../shared/data)")
 	docs := fs.String("docs", "", "also write `DIR`/RESULTS.md and its figures in DIR/results/")
+	reportOnly := fs.Bool("report-only", false, "run nothing: render report.md again from --out's metrics.json (after editing docs/report)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -167,6 +168,13 @@ func runAll(args []string, stdout, stderr io.Writer) error {
 	}
 	if *dataDir == "" {
 		*dataDir = data.DefaultDir()
+	}
+	if *reportOnly {
+		m, err := readJSONObject(filepath.Join(*out, "metrics.json"))
+		if err != nil {
+			return err
+		}
+		return writeReport(*out, *docs, m)
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
@@ -178,6 +186,11 @@ func runAll(args []string, stdout, stderr io.Writer) error {
 	defer logf.Close()
 	a := &allRun{out: *out, dataDir: *dataDir, mirror: *mirror, quick: *quick, set: allDefaults(*quick),
 		log: logf, stderr: stderr, metrics: map[string]any{}}
+	defer func() {
+		if a.emnist != nil {
+			a.emnist.Close()
+		}
+	}()
 	start := time.Now()
 	status := map[string]map[string]any{}
 	var failed []string
@@ -226,13 +239,6 @@ func runAll(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	md, err := renderReport(m)
-	if err != nil {
-		return err
-	}
-	if _, err := report.Check(md, m); err != nil {
-		return fmt.Errorf("report.md disagrees with the metrics: %w", err)
-	}
 	b, err := json.MarshalIndent(m, "", " ")
 	if err != nil {
 		return err
@@ -240,13 +246,8 @@ func runAll(args []string, stdout, stderr io.Writer) error {
 	if err := os.WriteFile(filepath.Join(*out, "metrics.json"), append(b, '\n'), 0o644); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(*out, "report.md"), []byte(md), 0o644); err != nil {
+	if err := writeReport(*out, *docs, m); err != nil {
 		return err
-	}
-	if *docs != "" {
-		if err := writeDocs(*docs, *out, md); err != nil {
-			return err
-		}
 	}
 
 	tw := tabwriter.NewWriter(stderr, 0, 4, 2, ' ', tabwriter.AlignRight)
@@ -380,7 +381,7 @@ func (a *allRun) q4(dir string) (map[string]any, error) {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
 		fig := "q4_" + base + ".png"
-		if err := viz.SaveImagePNG(ocr.OverlayMax(img, res, 1600), filepath.Join(dir, fig)); err != nil {
+		if err := viz.SavePhotoPNG(ocr.OverlayMax(img, res, 1000), filepath.Join(dir, fig)); err != nil {
 			return nil, err
 		}
 		cer, d, l := ocr.CER(res.Text, string(truth))
@@ -394,7 +395,7 @@ func (a *allRun) q4(dir string) (map[string]any, error) {
 		copy(wantRows, want)
 		m[key] = map[string]any{
 			"photo": filepath.Base(p), "figure": fig, "cer": cer, "edits": d, "chars": l,
-			"boxes": sum(s.Found), "box_recall": s.Recall, "box_precision": s.Precision,
+			"boxes": sum(s.Found), "letters": sum(s.Want), "box_recall": s.Recall, "box_precision": s.Precision,
 			"boxes_per_line": s.Found, "chars_per_line": s.Want,
 			"text_lines": gotRows, "truth_lines": wantRows,
 		}
@@ -462,7 +463,11 @@ func cnnStage(task string) func(*allRun, string) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		defer res.Model.Close()
+		if task == "emnist" {
+			a.emnist = res.Model // closed by runAll
+		} else {
+			defer res.Model.Close()
+		}
 		h := res.History
 		ep := make([]float64, len(h.Epochs))
 		for i := range ep {
@@ -502,42 +507,72 @@ func cnnStage(task string) func(*allRun, string) (map[string]any, error) {
 	}
 }
 
-// flowers runs Q7.2 (autodiff.RunFlowers) with a.set.flowers.
+// emnistPhotos reads the Q4 photos with the EMNIST CNN of the q7_emnist
+// stage, crop by crop (autodiff.NewEMNISTClassifier) and with the word rule
+// (autodiff.ReadWords), and scores both against the transcripts.
+func (a *allRun) emnistPhotos(dir string) (map[string]any, error) {
+	photos, err := filepath.Glob(filepath.Join(a.dataDir, "images", "*.jpg"))
+	if err != nil || len(photos) == 0 {
+		return nil, fmt.Errorf("%s: no photos (*.jpg)", filepath.Join(a.dataDir, "images"))
+	}
+	slices.Sort(photos)
+	clf := autodiff.NewEMNISTClassifier(a.emnist, nil)
+	probs, labels := autodiff.EMNISTProbs(a.emnist, nil)
+	// The embedded small CNN, the default of `recog ocr`, read with the word
+	// rule as that command does.
+	def, err := autodiff.DefaultOCRModel()
+	if err != nil {
+		return nil, err
+	}
+	defer def.Close()
+	defProbs, defLabels := autodiff.EMNISTProbs(def, nil)
+	m := map[string]any{}
+	var names []string
+	var dist, wdist, ddist, n int
+	for _, p := range photos {
+		key := photoKey(baseName(p))
+		truth, err := os.ReadFile(strings.TrimSuffix(p, filepath.Ext(p)) + ".txt")
+		if err != nil {
+			return nil, fmt.Errorf("transcript of %s: %w", p, err)
+		}
+		img, err := ocr.Load(p)
+		if err != nil {
+			return nil, err
+		}
+		res, err := ocr.Recognise(img, clf)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		words, err := autodiff.ReadWords(img, probs, labels)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		defWords, err := autodiff.ReadWords(img, defProbs, defLabels)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		cer, d, l := ocr.CER(res.Text, string(truth))
+		wcer, wd, _ := ocr.CER(words.Text, string(truth))
+		dcer, dd, _ := ocr.CER(defWords.Text, string(truth))
+		dist, wdist, ddist, n = dist+d, wdist+wd, ddist+dd, n+l
+		m[key] = map[string]any{"photo": filepath.Base(p), "cer": cer, "edits": d, "chars": l, "words_cer": wcer, "words_edits": wd,
+			"default_words_cer": dcer, "default_words_edits": dd}
+		names = append(names, key)
+	}
+	m["photos"] = names
+	m["edits"], m["words_edits"], m["chars"] = dist, wdist, n
+	m["cer"] = float64(dist) / math.Max(float64(n), 1)
+	m["words_cer"] = float64(wdist) / math.Max(float64(n), 1)
+	m["default_words_edits"] = ddist
+	m["default_words_cer"] = float64(ddist) / math.Max(float64(n), 1)
+	return m, nil
+}
+
+// flowers runs Q7.2 with a.set.flowers, as `recog q7 flowers` does.
 func (a *allRun) flowers(dir string) (map[string]any, error) {
 	cfg := a.set.flowers
 	cfg.DataDir, cfg.Seed = a.dataDir, 1
-	def := autodiff.DefaultFlowersConfig(a.dataDir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	res, err := autodiff.RunFlowers(cfg, a.log)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		for _, r := range []*autodiff.FlowersRun{res.FineTune, res.Scratch} {
-			if r != nil && r.Model != nil {
-				r.Model.Close()
-			}
-		}
-	}()
-	figs, err := res.Figures()
-	if err != nil {
-		return nil, err
-	}
-	for stem, p := range figs {
-		if err := viz.SavePNG(p, 900, 560, filepath.Join(dir, stem+".png")); err != nil {
-			return nil, err
-		}
-	}
-	m := res.Metrics()
-	m["per_class"] = cfg.PerClass
-	m["default_finetune_epochs"], m["default_scratch_epochs"] = def.FineTuneEpochs, def.ScratchEpochs
-	m["chance"] = 1 / float64(len(res.Classes))
-	if err := writeQMetrics(filepath.Join(dir, "metrics.json"), m); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return writeFlowers(cfg, dir, a.log)
 }
 
 // runInfo describes the run: date, commit, machine.
@@ -591,7 +626,16 @@ func comparisons(m map[string]any) map[string]any {
 	diff("q5_params_minus_pca", "q6.params_autoencoder", "q6.params")
 	diff("q7_mlp_minus_q3_test_acc", "q7_mlp.test_acc", "q3.test_acc")
 	diff("q7_cnn_minus_mlp_test_acc", "q7_nist36.test_acc", "q7_mlp.test_acc")
+	diff("emnist_photos_minus_q3_cer", "q7_emnist_photos.cer", "q4.cer")
 	diff("flowers_finetune_minus_scratch", "q7_flowers.finetune_test_acc", "q7_flowers.scratch_test_acc")
+	if v, ok := report.Lookup(m, "q5.train_loss_per_image"); ok {
+		if l := floats(v); len(l) >= 3 {
+			k := max(2, (len(l)+9)/10) // the first tenth of the epochs, at least 2
+			out["q5_loss_first_epochs"] = k
+			out["q5_loss_drop_first"] = l[0] - l[k-1]
+			out["q5_loss_drop_rest"] = l[k-1] - l[len(l)-1]
+		}
+	}
 	if x, ok := get("q6.params_autoencoder"); ok {
 		if y, ok := get("q6.params"); ok && y > 0 {
 			out["q5_params_over_pca"] = x / y
@@ -610,6 +654,25 @@ func comparisons(m map[string]any) map[string]any {
 		}
 	}
 	return out
+}
+
+// floats returns v as []float64 if it is a slice of numbers, else nil.
+func floats(v any) []float64 {
+	switch x := v.(type) {
+	case []float64:
+		return x
+	case []any:
+		out := make([]float64, len(x))
+		for i, e := range x {
+			f, ok := report.Number(e)
+			if !ok {
+				return nil
+			}
+			out[i] = f
+		}
+		return out
+	}
+	return nil
 }
 
 // normalise round-trips m through JSON: numbers become float64, NaN and
@@ -646,6 +709,25 @@ func normalise(m map[string]any) (map[string]any, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// writeReport renders out/report.md from the metrics m, checks it against
+// them and, with docs set, writes docs/RESULTS.md.
+func writeReport(out, docs string, m map[string]any) error {
+	md, err := renderReport(m)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(out, "report.md"), []byte(md), 0o644); err != nil {
+		return err
+	}
+	if _, err := report.Check(md, m); err != nil {
+		return fmt.Errorf("%s disagrees with the metrics: %w", filepath.Join(out, "report.md"), err)
+	}
+	if docs != "" {
+		return writeDocs(docs, out, md)
+	}
+	return nil
 }
 
 // renderReport fills the header, each section and the stage table.

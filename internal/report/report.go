@@ -188,11 +188,17 @@ func Marks(md string) ([]Mark, error) {
 			}
 			out = append(out, Mark{Path: sm[1], Text: sm[2]})
 		default:
-			nm := numMark.FindStringSubmatch(md[max(0, loc[0]-40):loc[1]])
+			lo := max(0, loc[0]-40)
+			nm := numMark.FindStringSubmatchIndex(md[lo:loc[1]])
 			if nm == nil {
 				return nil, fmt.Errorf("offset %d: comment <!--%s--> does not follow a number", loc[0], body)
 			}
-			out = append(out, Mark{Path: nm[2], Text: nm[1], Number: true})
+			text, start := md[lo+nm[2]:lo+nm[3]], lo+nm[2]
+			// "rank-32": a hyphen after a letter or digit is not a sign.
+			if text[0] == '-' && start > 0 && isWordByte(md[start-1]) {
+				text = text[1:]
+			}
+			out = append(out, Mark{Path: md[lo+nm[4] : lo+nm[5]], Text: text, Number: true})
 		}
 	}
 	return out, nil
@@ -237,4 +243,8 @@ func Check(md string, m map[string]any) ([]Mark, error) {
 		}
 	}
 	return marks, errors.Join(errs...)
+}
+
+func isWordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
 }
