@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"recog/internal/data"
+	nn "recog/q2_nn"
 	ocr "recog/q4_ocr"
 )
 
@@ -73,6 +74,23 @@ func NISTToEMNIST(row []float64) ([]float32, error) {
 // ProbFunc gives, for each crop row of q4_ocr (N x 1024, 32x32 NIST36 style,
 // column by column), the probabilities of a fixed list of labels.
 type ProbFunc func(rows *mat.Dense) ([][]float64, error)
+
+// NetworkProbs is the ProbFunc of a q2_nn network that takes the crop rows as
+// they are (the Q3 network): row i of net.Predict(rows).
+func NetworkProbs(net *nn.Network) ProbFunc {
+	return func(rows *mat.Dense) ([][]float64, error) {
+		p, err := net.Predict(rows)
+		if err != nil {
+			return nil, err
+		}
+		n, _ := p.Dims()
+		out := make([][]float64, n)
+		for i := range n {
+			out[i] = p.RawRowView(i)
+		}
+		return out, nil
+	}
+}
 
 // EMNISTProbs returns the ProbFunc of m, a model of upright 28x28
 // white-on-black images (an EMNIST CNN) whose outputs classes names (m.Classes

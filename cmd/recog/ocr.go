@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"gonum.org/v1/gonum/mat"
-
 	"recog/internal/data"
 	"recog/internal/viz"
 	nn "recog/q2_nn"
@@ -282,18 +280,7 @@ func q3Reader(net *nn.Network, meta map[string]string, desc string, words bool) 
 	if s := meta[train.MetaClasses]; s != "" {
 		labels = strings.Split(s, ",")
 	}
-	probs := func(rows *mat.Dense) ([][]float64, error) {
-		p, err := net.Predict(rows)
-		if err != nil {
-			return nil, err
-		}
-		n, _ := p.Dims()
-		out := make([][]float64, n)
-		for i := range n {
-			out[i] = p.RawRowView(i)
-		}
-		return out, nil
-	}
+	probs := autodiff.NetworkProbs(net)
 	r.read = func(img image.Image) (*ocr.Result, error) { return autodiff.ReadWords(img, probs, labels) }
 	return r, nil
 }

@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"gonum.org/v1/gonum/mat"
-
 	"recog/internal/data"
 	train "recog/q3_train"
 	ocr "recog/q4_ocr"
@@ -79,18 +77,7 @@ func runQ7OCR(args []string, stdout, stderr io.Writer) error {
 	if net.In() != ocr.CropSide*ocr.CropSide || net.Out() != len(q3Labels) {
 		return fmt.Errorf("q3 model: %d inputs and %d outputs, want %d and %d", net.In(), net.Out(), ocr.CropSide*ocr.CropSide, len(q3Labels))
 	}
-	q3Probs := func(rows *mat.Dense) ([][]float64, error) {
-		p, err := net.Predict(rows)
-		if err != nil {
-			return nil, err
-		}
-		n, _ := p.Dims()
-		out := make([][]float64, n)
-		for i := range n {
-			out[i] = p.RawRowView(i)
-		}
-		return out, nil
-	}
+	q3Probs := autodiff.NetworkProbs(net)
 	emProbs, emLabels := autodiff.EMNISTProbs(m, nil)
 	emClassifier := autodiff.NewEMNISTClassifier(m, nil)
 	q3Classifier, err := ocr.NetworkClassifier(net, meta)
