@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"math"
 	"os"
@@ -103,6 +104,43 @@ type allRun struct {
 	stderr               io.Writer
 	metrics              map[string]any  // per stage, JSON-normalised
 	emnist               *autodiff.Model // the q7_emnist stage's model, for q7_emnist_photos
+	photoCache           []photoCase     // see photos
+}
+
+// photoCase is one photo of data/images, decoded, with its transcript.
+type photoCase struct {
+	path  string
+	img   image.Image
+	truth string
+}
+
+// photos returns every NN_name.jpg of data/images in name order, decoded,
+// with the transcript NN_name.txt beside it; the q4 and q7_emnist_photos
+// stages share one decoding.
+func (a *allRun) photos() ([]photoCase, error) {
+	if a.photoCache != nil {
+		return a.photoCache, nil
+	}
+	dir := filepath.Join(a.dataDir, "images")
+	paths, err := filepath.Glob(filepath.Join(dir, "*.jpg"))
+	if err != nil || len(paths) == 0 {
+		return nil, fmt.Errorf("%s: no photos (*.jpg)", dir)
+	}
+	slices.Sort(paths)
+	var out []photoCase
+	for _, p := range paths {
+		truth, err := os.ReadFile(strings.TrimSuffix(p, filepath.Ext(p)) + ".txt")
+		if err != nil {
+			return nil, fmt.Errorf("transcript of %s: %w", p, err)
+		}
+		img, err := ocr.Load(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, photoCase{path: p, img: img, truth: string(truth)})
+	}
+	a.photoCache = out
+	return out, nil
 }
 
 // allStage is one step of `recog all`; its metrics go under its name.
@@ -357,25 +395,15 @@ func (a *allRun) q4(dir string) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	photos, err := filepath.Glob(filepath.Join(a.dataDir, "images", "*.jpg"))
-	if err != nil || len(photos) == 0 {
-		return nil, fmt.Errorf("%s: no photos (*.jpg)", filepath.Join(a.dataDir, "images"))
+	photos, err := a.photos()
+	if err != nil {
+		return nil, err
 	}
-	slices.Sort(photos)
 	m := map[string]any{"model": "q3/q3_model.safetensors (this run)"}
 	var names []string
 	var dist, n int
-	for _, p := range photos {
-		base := baseName(p)
-		key := photoKey(base)
-		truth, err := os.ReadFile(strings.TrimSuffix(p, filepath.Ext(p)) + ".txt")
-		if err != nil {
-			return nil, fmt.Errorf("transcript of %s: %w", p, err)
-		}
-		img, err := ocr.Load(p)
-		if err != nil {
-			return nil, err
-		}
+	for _, ph := range photos {
+		p, base, key, img, truth := ph.path, baseName(ph.path), photoKey(baseName(ph.path)), ph.img, ph.truth
 		res, err := ocr.Recognise(img, clf)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
@@ -384,11 +412,11 @@ func (a *allRun) q4(dir string) (map[string]any, error) {
 		if err := viz.SavePhotoPNG(ocr.OverlayMax(img, res, 1000), filepath.Join(dir, fig)); err != nil {
 			return nil, err
 		}
-		cer, d, l := ocr.CER(res.Text, string(truth))
+		cer, d, l := ocr.CER(res.Text, truth)
 		dist, n = dist+d, n+l
-		s := ocr.ScoreBoxes(res.LineCounts(), string(truth))
+		s := ocr.ScoreBoxes(res.LineCounts(), truth)
 		got := strings.Split(ocr.Normalise(res.Text), "\n")
-		want := strings.Split(ocr.Normalise(string(truth)), "\n")
+		want := strings.Split(ocr.Normalise(truth), "\n")
 		rows := max(len(got), len(want))
 		gotRows, wantRows := make([]string, rows), make([]string, rows)
 		copy(gotRows, got)
@@ -511,11 +539,10 @@ func cnnStage(task string) func(*allRun, string) (map[string]any, error) {
 // stage, crop by crop (autodiff.NewEMNISTClassifier) and with the word rule
 // (autodiff.ReadWords), and scores both against the transcripts.
 func (a *allRun) emnistPhotos(dir string) (map[string]any, error) {
-	photos, err := filepath.Glob(filepath.Join(a.dataDir, "images", "*.jpg"))
-	if err != nil || len(photos) == 0 {
-		return nil, fmt.Errorf("%s: no photos (*.jpg)", filepath.Join(a.dataDir, "images"))
+	photos, err := a.photos()
+	if err != nil {
+		return nil, err
 	}
-	slices.Sort(photos)
 	clf := autodiff.NewEMNISTClassifier(a.emnist, nil)
 	probs, labels := autodiff.EMNISTProbs(a.emnist, nil)
 	// The embedded small CNN, the default of `recog ocr`, read with the word
@@ -529,16 +556,8 @@ func (a *allRun) emnistPhotos(dir string) (map[string]any, error) {
 	m := map[string]any{}
 	var names []string
 	var dist, wdist, ddist, n int
-	for _, p := range photos {
-		key := photoKey(baseName(p))
-		truth, err := os.ReadFile(strings.TrimSuffix(p, filepath.Ext(p)) + ".txt")
-		if err != nil {
-			return nil, fmt.Errorf("transcript of %s: %w", p, err)
-		}
-		img, err := ocr.Load(p)
-		if err != nil {
-			return nil, err
-		}
+	for _, ph := range photos {
+		p, key, img, truth := ph.path, photoKey(baseName(ph.path)), ph.img, ph.truth
 		res, err := ocr.Recognise(img, clf)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
@@ -551,9 +570,9 @@ func (a *allRun) emnistPhotos(dir string) (map[string]any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
-		cer, d, l := ocr.CER(res.Text, string(truth))
-		wcer, wd, _ := ocr.CER(words.Text, string(truth))
-		dcer, dd, _ := ocr.CER(defWords.Text, string(truth))
+		cer, d, l := ocr.CER(res.Text, truth)
+		wcer, wd, _ := ocr.CER(words.Text, truth)
+		dcer, dd, _ := ocr.CER(defWords.Text, truth)
 		dist, wdist, ddist, n = dist+d, wdist+wd, ddist+dd, n+l
 		m[key] = map[string]any{"photo": filepath.Base(p), "cer": cer, "edits": d, "chars": l, "words_cer": wcer, "words_edits": wd,
 			"default_words_cer": dcer, "default_words_edits": dd}
