@@ -1,9 +1,7 @@
 package train
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -146,24 +144,12 @@ func TestNIST36ShortGolden(t *testing.T) {
 	lossPNG, err := viz.PNG(lossPlot, 640, 400)
 	require.NoError(t, err)
 
-	g := datatest.Golden(t, "q3_train")
-	const numbers = "short_run.json"
-	if datatest.Updating() {
-		b, err := json.MarshalIndent(got, "", "  ")
-		require.NoError(t, err)
-		g.Update(t, numbers, append(b, '\n'))
-		g.Update(t, "short_run_accuracy.png", accPNG)
-		g.Update(t, "short_run_loss.png", lossPNG)
+	var want shortRun
+	if !datatest.GoldenNumbers(t, "q3_train", "short_run.json", got, &want, map[string][]byte{"short_run_accuracy.png": accPNG, "short_run_loss.png": lossPNG}) {
 		return
 	}
-	b, err := os.ReadFile(datatest.GoldenPath(t, "q3_train", numbers))
-	require.NoError(t, err, "run go test ./q3_train -update to write the golden files")
-	var want shortRun
-	require.NoError(t, json.Unmarshal(b, &want))
-	if want.TrainSHA256 != trainSum || want.ValidSHA256 != validSum {
-		t.Skipf("golden comparison skipped: data/nist36 holds train %s, valid %s; the golden files were made from train %s, valid %s",
-			trainSum, validSum, want.TrainSHA256, want.ValidSHA256)
-	}
+	datatest.SkipOnOtherData(t, map[string][2]string{"train": {want.TrainSHA256, trainSum}, "valid": {want.ValidSHA256, validSum}})
+	g := datatest.Golden(t, "q3_train")
 	require.Equal(t, []any{want.TrainRows, want.Epochs, want.LR, want.Batch, want.Hidden, want.Seed},
 		[]any{got.TrainRows, got.Epochs, got.LR, got.Batch, got.Hidden, got.Seed})
 	const rel = 1e-7

@@ -1,9 +1,7 @@
 package pca
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -72,23 +70,12 @@ func TestNIST36(t *testing.T) {
 	png, err := viz.EncodePNG(res.Grid)
 	require.NoError(t, err)
 
-	g := datatest.Golden(t, "q6_pca")
-	const numbersFile = "pca_nist36.json"
-	if datatest.Updating() {
-		b, err := json.MarshalIndent(got, "", "  ")
-		require.NoError(t, err)
-		g.Update(t, numbersFile, append(b, '\n'))
-		g.Update(t, "test_reconstructions.png", png)
+	var want goldenNumbers
+	if !datatest.GoldenNumbers(t, "q6_pca", "pca_nist36.json", got, &want, map[string][]byte{"test_reconstructions.png": png}) {
 		return
 	}
-	b, err := os.ReadFile(datatest.GoldenPath(t, "q6_pca", numbersFile))
-	require.NoError(t, err, "run go test ./q6_pca -update to write the golden files")
-	var want goldenNumbers
-	require.NoError(t, json.Unmarshal(b, &want))
-	if want.TrainSHA256 != trainSum || want.TestSHA256 != testSum {
-		t.Skipf("golden comparison skipped: data/nist36 holds train %s, test %s; the golden files were made from train %s, test %s",
-			trainSum, testSum, want.TrainSHA256, want.TestSHA256)
-	}
+	datatest.SkipOnOtherData(t, map[string][2]string{"train": {want.TrainSHA256, trainSum}, "test": {want.TestSHA256, testSum}})
+	g := datatest.Golden(t, "q6_pca")
 	require.Equal(t, want.Shown, got.Shown)
 	require.Equal(t, []int{want.Rows, want.Cols, want.Rank}, []int{got.Rows, got.Cols, got.Rank})
 	require.InDelta(t, want.ExplainedVariance, got.ExplainedVariance, 1e-7)
