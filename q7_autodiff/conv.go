@@ -12,16 +12,10 @@ import (
 	"gorgonia.org/tensor"
 
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
+	"gonum.org/v1/gonum/blas/blas32"
+
+	_ "recog/internal/blas" // the program's one BLAS switch
 )
-
-// sgemm is the BLAS used by the ops of this package. The default is gonum's
-// pure-Go implementation; building with the tag openblas switches it (and
-// gorgonia's tensor package) to OpenBLAS through gonum.org/v1/netlib.
-var sgemm blas.Float32 = gonum.Implementation{}
-
-// BLASName names the BLAS implementation in use ("gonum" or "openblas").
-var BLASName = "gonum"
 
 // convGeom is the geometry of a 2-D convolution or pooling window.
 type convGeom struct {
@@ -235,7 +229,7 @@ func (op conv2dOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value, er
 					row[p] = b[o]
 				}
 			}
-			sgemm.Sgemm(blas.NoTrans, blas.NoTrans, O, g.P, g.K, 1, w, g.K, col, g.P, 1, ys, g.P)
+			blas32.Implementation().Sgemm(blas.NoTrans, blas.NoTrans, O, g.P, g.K, 1, w, g.K, col, g.P, 1, ys, g.P)
 			if op.relu {
 				for i, v := range ys {
 					ys[i] = max(v, 0)
@@ -387,7 +381,7 @@ func (op convGradOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value, 
 			col := getBuf(g.K * g.P)
 			sc := getBuf(O * g.P)
 			for s := lo; s < hi; s++ {
-				sgemm.Sgemm(blas.Trans, blas.NoTrans, g.K, g.P, O, 1, w, g.K, gz(gy, s, sc), g.P, 0, col, g.P)
+				blas32.Implementation().Sgemm(blas.Trans, blas.NoTrans, g.K, g.P, O, 1, w, g.K, gz(gy, s, sc), g.P, 0, col, g.P)
 				im := out[s*g.C*g.H*g.W : (s+1)*g.C*g.H*g.W]
 				clear(im)
 				g.col2im(col, im)
@@ -407,7 +401,7 @@ func (op convGradOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value, 
 			clear(dw)
 			for s := lo; s < hi; s++ {
 				g.im2col(x[s*g.C*g.H*g.W:(s+1)*g.C*g.H*g.W], col)
-				sgemm.Sgemm(blas.NoTrans, blas.Trans, O, g.K, g.P, 1, gz(gy, s, sc), g.P, col, g.P, 1, dw, g.K)
+				blas32.Implementation().Sgemm(blas.NoTrans, blas.Trans, O, g.K, g.P, 1, gz(gy, s, sc), g.P, col, g.P, 1, dw, g.K)
 			}
 			partial[k] = dw
 			putBuf(col)
@@ -477,13 +471,6 @@ func Conv2dOp(x, w, b *G.Node, stride, pad [2]int, relu bool) (*G.Node, error) {
 	g.inputGrads = x.Op() != nil
 	return G.ApplyOp(conv2dOp{g: g, relu: relu, out: new(outBuf)}, x, w, b)
 }
-
-// setBLASThreads sets the BLAS library's own thread count (OpenBLAS only).
-var setBLASThreads = func(int) {}
-
-// SetBLASThreads sets how many threads the BLAS library itself may use for
-// one call; it is a no-op for gonum's BLAS.
-func SetBLASThreads(n int) { setBLASThreads(n) }
 
 // fits reports whether prealloc, a register the tape machine offers for
 // reuse, is a float32 tensor of the shape op produces from vals (registers

@@ -9,6 +9,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
 )
 
 // denseOp is y = x W + b for x of N rows of D values (any shape whose
@@ -54,7 +55,7 @@ func (op denseOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value, err
 		for i := 0; i < hi-lo; i++ {
 			copy(ys[i*o:(i+1)*o], b)
 		}
-		sgemm.Sgemm(blas.NoTrans, blas.NoTrans, hi-lo, o, d, 1, x[lo*d:hi*d], d, w, o, 1, ys, o)
+		blas32.Implementation().Sgemm(blas.NoTrans, blas.NoTrans, hi-lo, o, d, 1, x[lo*d:hi*d], d, w, o, 1, ys, o)
 		if op.relu {
 			for i, v := range ys {
 				ys[i] = max(v, 0)
@@ -180,12 +181,12 @@ func (op denseGradOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value,
 	case 0: // dx = gz Wᵀ, rows split
 		w := f32s(vals[0])
 		parallel(n, func(lo, hi, _ int) {
-			sgemm.Sgemm(blas.NoTrans, blas.Trans, hi-lo, d, o, 1, gz[lo*o:hi*o], o, w, o, 0, out[lo*d:hi*d], d)
+			blas32.Implementation().Sgemm(blas.NoTrans, blas.Trans, hi-lo, d, o, 1, gz[lo*o:hi*o], o, w, o, 0, out[lo*d:hi*d], d)
 		})
 	case 1: // dW = xᵀ gz, rows of dW (input features) split
 		x := f32s(vals[0])
 		parallel(d, func(lo, hi, _ int) {
-			sgemm.Sgemm(blas.Trans, blas.NoTrans, hi-lo, o, n, 1, x[lo:], d, gz, o, 0, out[lo*o:hi*o], o)
+			blas32.Implementation().Sgemm(blas.Trans, blas.NoTrans, hi-lo, o, n, 1, x[lo:], d, gz, o, 0, out[lo*o:hi*o], o)
 		})
 	default:
 		clear(out)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/disintegration/imaging"
 
+	"recog/internal/blas"
 	"recog/internal/data"
 )
 
@@ -556,7 +557,7 @@ func RunFlowers(cfg FlowersConfig, progress io.Writer) (*FlowersResult, error) {
 		return nil, err
 	}
 	splits := flowerFiles(files, cfg.PerClass)
-	res := &FlowersResult{Classes: classes, NumTrain: len(splits[0]), NumVal: len(splits[1]), NumTest: len(splits[2]), BLAS: BLASName}
+	res := &FlowersResult{Classes: classes, NumTrain: len(splits[0]), NumVal: len(splits[1]), NumTest: len(splits[2]), BLAS: blas.Name()}
 	var sq *Model
 	frozen := 0
 	if !cfg.SkipFineTune {

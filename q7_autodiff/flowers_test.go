@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"recog/internal/blas"
 	"recog/internal/data"
 	"recog/internal/datatest"
 	"recog/internal/viz"
@@ -146,7 +147,7 @@ func TestFlowersSmallRunGolden(t *testing.T) {
 		}
 	}
 	tol := 1e-4
-	if BLASName != "gonum" {
+	if blas.Name() != "gonum" {
 		tol = 0.02
 	}
 	for _, c := range []struct{ w, g flowersModelJSON }{{want.FineTune, got.FineTune}, {want.Scratch, got.Scratch}} {

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
 
+	"recog/internal/blas"
 	"recog/internal/data"
 	"recog/internal/datatest"
 )
@@ -92,7 +93,7 @@ func TestShortRunGolden(t *testing.T) {
 	require.NoError(t, err)
 	got = append(got, '\n')
 	gd := goldenDir(t)
-	if BLASName != "gonum" {
+	if blas.Name() != "gonum" {
 		var want shortRun
 		raw, err := os.ReadFile(filepath.Join(gd, "short_run.json"))
 		require.NoError(t, err)

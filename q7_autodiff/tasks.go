@@ -5,6 +5,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"path/filepath"
+
+	"recog/internal/blas"
 )
 
 // Task is one of the Q7.1 experiments: a data set, a model and the training
@@ -100,7 +102,7 @@ func RunTask(t Task, s *Splits, seed uint64, progress io.Writer) (*Result, error
 	}
 	if progress != nil {
 		fmt.Fprintf(progress, "%v\ntraining on %d examples, %s, batch %d, %d epochs, BLAS %s\n",
-			m, s.Train.Len(), opt, t.BatchSize, t.Epochs, BLASName)
+			m, s.Train.Len(), opt, t.BatchSize, t.Epochs, blas.Name())
 	}
 	h, err := Train(m, s.Train, eval, Config{Epochs: t.Epochs, BatchSize: t.BatchSize, Optimizer: opt, Rand: rng,
 		Reduction: red, LRDecay: t.LRDecay, Progress: progress})

@@ -516,7 +516,7 @@ func cnnStage(task string) func(*allRun, string) (map[string]any, error) {
 		last := h.Epochs[len(h.Epochs)-1]
 		m := map[string]any{
 			"task": task, "model": res.Model.Name, "params": res.Model.NumParams(),
-			"epochs": t.Epochs, "task_epochs": fullEpochs, "batch": t.BatchSize, "lr": t.LR, "seed": 1, "blas": autodiff.BLASName,
+			"epochs": t.Epochs, "task_epochs": fullEpochs, "batch": t.BatchSize, "lr": t.LR, "seed": 1, "blas": blas.Name(),
 			"train_examples": s.Train.Len(), "test_examples": s.Test.Len(), "full_sizes": full,
 			"train_loss_curve": h.Curve("train_loss"), "train_acc_curve": h.Curve("train_acc"),
 			res.EvalName + "_loss_curve": h.Curve("valid_loss"), res.EvalName + "_acc_curve": h.Curve("valid_acc"),

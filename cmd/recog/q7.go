@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"recog/internal/blas"
 	"recog/internal/data"
 	"recog/internal/viz"
 	autodiff "recog/q7_autodiff"
@@ -141,7 +142,7 @@ func runQ7Task(name string, args []string, stdout, stderr io.Writer) error {
 		"batch":                          t.BatchSize,
 		"lr":                             t.LR,
 		"seed":                           *seed,
-		"blas":                           autodiff.BLASName,
+		"blas":                           blas.Name(),
 		"train_examples":                 s.Train.Len(),
 		"train_loss_curve":               h.Curve("train_loss"),
 		"train_acc_curve":                h.Curve("train_acc"),
@@ -158,7 +159,7 @@ func runQ7Task(name string, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "q7 %s: test accuracy %.4f (loss %.4f), %.1f s/epoch, %.0f samples/s (%s BLAS); wrote %s\n",
-		name, res.TestAcc, res.TestLoss, res.TrainSeconds/n, res.SamplesPerSec, autodiff.BLASName, *out)
+		name, res.TestAcc, res.TestLoss, res.TrainSeconds/n, res.SamplesPerSec, blas.Name(), *out)
 	return nil
 }
 
