@@ -57,6 +57,16 @@ func New(sizes []int, rng *rand.Rand) (*nn.Network, error) {
 	return nn.NewNetwork(layers...)
 }
 
+// ParamCount returns Params of the autoencoder of Sizes (68,704; question
+// 6.4 compares it with PCA's).
+func ParamCount() int {
+	net, err := New(nil, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		panic(err) // Sizes and Activations are fixed and valid
+	}
+	return Params(net)
+}
+
 // Params returns the number of learned values of net, Σ_layers (in·out + out).
 // See docs/q6_pca.md#q64-parameters.
 func Params(net *nn.Network) int {

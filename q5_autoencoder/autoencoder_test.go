@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 
+	"recog/internal/recon"
 	nn "recog/q2_nn"
 )
 
@@ -137,6 +138,7 @@ func TestNewShapes(t *testing.T) {
 	}
 	// 1024·32+32 + 32·32+32 + 32·32+32 + 32·1024+1024
 	require.Equal(t, 68704, Params(net))
+	require.Equal(t, 68704, ParamCount())
 
 	for _, tc := range []struct {
 		name  string
@@ -290,7 +292,7 @@ func TestTrainLearns(t *testing.T) {
 	for i := range half.RawMatrix().Data {
 		half.RawMatrix().Data[i] = 0.5
 	}
-	base, err := MeanPSNR(valid, half)
+	base, err := recon.MeanPSNR(valid, half)
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		name string

@@ -7,7 +7,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
 
+	"recog/internal/data"
 	"recog/internal/datatest"
+	"recog/internal/recon"
 	"recog/internal/viz"
 )
 
@@ -49,7 +51,7 @@ func TestNIST36Short(t *testing.T) {
 
 	opt := DefaultOptions()
 	opt.Epochs = shortEpochs
-	res, err := Run(train, valid, nil, opt, nil)
+	res, err := Run(&data.Splits{Train: train, Valid: valid}, opt, nil)
 	require.NoError(t, err)
 	require.Len(t, res.History, shortEpochs)
 	for i := 1; i < len(res.History); i++ {
@@ -66,7 +68,7 @@ func TestNIST36Short(t *testing.T) {
 			meanImage.Set(i, j, s/float64(len(col)))
 		}
 	}
-	base, err := MeanPSNR(valid.X, meanImage)
+	base, err := recon.MeanPSNR(valid.X, meanImage)
 	require.NoError(t, err)
 	require.Greater(t, res.ValidPSNR, base+1, "mean-image PSNR is %.3f dB", base)
 	require.InDelta(t, res.History[len(res.History)-1].ValidPSNR, res.ValidPSNR, 1e-12)
@@ -74,6 +76,16 @@ func TestNIST36Short(t *testing.T) {
 
 	dead, err := DeadUnits(res.Net, valid.X)
 	require.NoError(t, err)
+	// The run's metrics and figures (what `recog q5` writes) agree with it.
+	require.Equal(t, dead, res.Metrics.DeadUnits)
+	require.Equal(t, res.ValidPSNR, res.Metrics.ValidPSNR)
+	require.Len(t, res.Metrics.ValidPSNRCurve, shortEpochs)
+	require.Equal(t, res.History[0].TrainLoss/float64(shortRows), res.Metrics.TrainLossPerImage[0])
+	var names []string
+	for _, f := range res.Figures {
+		names = append(names, f.Name)
+	}
+	require.Equal(t, []string{FigLoss, FigValidPSNR, FigReconstructions}, names)
 	got := shortRun{
 		TrainSHA256: trainSum, ValidSHA256: validSum, Mode: ModeDefault.String(),
 		Rows: shortRows, Epochs: shortEpochs, Seed: opt.Seed,

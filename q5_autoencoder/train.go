@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 
+	"recog/internal/recon"
 	nn "recog/q2_nn"
 )
 
@@ -69,6 +70,9 @@ const (
 // Options configures Train. DefaultOptions and ImprovedOptions give the two
 // recipes; the zero value is not usable.
 type Options struct {
+	// Mode names the recipe the options come from (ModeOptions), for titles
+	// and metrics; it changes nothing by itself.
+	Mode      Mode
 	Epochs    int     // passes over the training set
 	LR        float64 // learning rate (the starting one under Cosine)
 	BatchSize int     // rows per mini-batch; the last one may be smaller
@@ -96,7 +100,7 @@ type Options struct {
 // DefaultOptions returns the assignment's settings (ModeDefault): 100 epochs,
 // lr 3e-5, batches of 36, momentum 0.9, seed 1.
 func DefaultOptions() Options {
-	return Options{Epochs: 100, LR: 3e-5, BatchSize: 36, Momentum: 0.9, Seed: 1, Optimizer: Momentum}
+	return Options{Mode: ModeDefault, Epochs: 100, LR: 3e-5, BatchSize: 36, Momentum: 0.9, Seed: 1, Optimizer: Momentum}
 }
 
 // ImprovedOptions returns ModeImproved's settings: momentum 0.9 at lr 1e-4
@@ -104,7 +108,7 @@ func DefaultOptions() Options {
 // units, 150 epochs, batches of 36, seed 1. (Adam, also available as
 // Options.Optimizer, kills more units here; see the docs.)
 func ImprovedOptions() Options {
-	return Options{Epochs: 150, LR: 1e-4, BatchSize: 36, Momentum: 0.9, Seed: 1, Optimizer: Momentum,
+	return Options{Mode: ModeImproved, Epochs: 150, LR: 1e-4, BatchSize: 36, Momentum: 0.9, Seed: 1, Optimizer: Momentum,
 		Cosine: true, DataInit: true, Revive: true}
 }
 
@@ -311,7 +315,7 @@ func Train(net *nn.Network, x *mat.Dense, opt Options) ([]EpochMetrics, error) {
 				return hist, err
 			}
 			m.ValidLoss = nn.SquaredError.Eval(nil, xhat, opt.Valid)
-			if m.ValidPSNR, err = MeanPSNR(opt.Valid, xhat); err != nil {
+			if m.ValidPSNR, err = recon.MeanPSNR(opt.Valid, xhat); err != nil {
 				return hist, err
 			}
 		}

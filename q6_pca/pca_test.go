@@ -218,5 +218,3 @@ func TestErrors(t *testing.T) {
 	_, err = m.Reconstruct(mat.NewDense(3, 5, nil))
 	require.ErrorContains(t, err, "want N x 4")
 }
-
-func newRandForSize() *rand.Rand { return rand.New(rand.NewPCG(1, 2)) }

@@ -6,9 +6,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"recog/internal/data"
 	"recog/internal/datatest"
 	"recog/internal/viz"
-	autoencoder "recog/q5_autoencoder"
 )
 
 // Targets from a numpy reference of the same computation on the mirror's
@@ -45,16 +45,22 @@ func round(v float64, digits int) float64 {
 func TestNIST36(t *testing.T) {
 	train, trainSum := datatest.NIST36(t, "train")
 	test, testSum := datatest.NIST36(t, "test")
-	res, err := Run(train, test, Components, nil)
+	res, err := Run(&data.Splits{Train: train, Test: test}, Options{AutoencoderParams: 68704})
 	require.NoError(t, err)
 
 	require.Equal(t, []int{1024, 32, 32}, []int{res.Rows, res.Cols, res.Rank}, "P is 1024 x 32 of rank 32")
 	require.InDelta(t, wantExplainedVariance, res.ExplainedVariance, 0.0005)
 	require.InDelta(t, wantTestPSNR, res.TestPSNR, 0.01)
 	require.Equal(t, []int{32768, 1024}, []int{res.ProjectionParams, res.MeanParams})
-	ae, err := autoencoder.New(nil, newRandForSize())
-	require.NoError(t, err)
-	require.Equal(t, 68704, autoencoder.Params(ae))
+	// The metrics that `recog q6` writes (Q6.4: 33,792 learned values of
+	// PCA against the autoencoder's 68,704, which q5_autoencoder's tests
+	// count) and the two figures.
+	m := res.Metrics
+	require.Equal(t, []int{32, 1024, 32, 32, 32768 + 1024, 68704}, []int{m.K, m.PRows, m.PCols, m.PRank, m.Params, m.ParamsAutoencoder})
+	require.Equal(t, res.TestPSNR, m.TestPSNR)
+	require.Len(t, res.Figures, 2)
+	require.Equal(t, FigReconstructions, res.Figures[0].Name)
+	require.Equal(t, FigExplainedVariance, res.Figures[1].Name)
 
 	got := goldenNumbers{
 		TrainSHA256: trainSum, TestSHA256: testSum,

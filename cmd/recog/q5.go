@@ -7,11 +7,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"time"
 
 	"recog/internal/data"
+	"recog/internal/metrics"
 	"recog/internal/viz"
-	"recog/q5_autoencoder"
+	autoencoder "recog/q5_autoencoder"
 )
 
 func init() {
@@ -80,85 +80,31 @@ func runQ5(args []string, stdout, stderr io.Writer) error {
 	opt.Seed = *seed
 	opt.Progress = stderr
 
-	sets, err := loadNIST36Splits(*dataDir, "train", "valid", "test")
+	sets, err := data.LoadNIST36Splits(*dataDir, "train", "valid", "test")
 	if err != nil {
-		return err
-	}
-	train, valid, test := sets[0], sets[1], sets[2]
-	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "q5: %s mode, %d epochs, lr %g, batch %d, seed %d on %d training images\n",
-		mode, opt.Epochs, opt.LR, opt.BatchSize, opt.Seed, train.Len())
-	start := time.Now()
-	res, err := autoencoder.Run(train, valid, test, opt, nil)
+		mode, opt.Epochs, opt.LR, opt.BatchSize, opt.Seed, sets.Train.Len())
+	res, err := autoencoder.Run(sets, opt, nil)
 	if err != nil {
 		return err
 	}
-	elapsed := time.Since(start).Seconds()
-	dead, err := autoencoder.DeadUnits(res.Net, valid.X)
-	if err != nil {
+	if err := writeRun(*out, res.Metrics, res.Figures); err != nil {
 		return err
 	}
-
-	n := float64(train.Len())
-	epochsX := make([]float64, len(res.History))
-	lossCurve := make([]float64, len(res.History))
-	perImage := make([]float64, len(res.History))
-	psnrCurve := make([]float64, len(res.History))
-	var secs float64
-	for i, m := range res.History {
-		epochsX[i], lossCurve[i], perImage[i], psnrCurve[i] = float64(m.Epoch), m.TrainLoss, m.TrainLoss/n, m.ValidPSNR
-		secs += m.Seconds
-	}
-	if len(res.History) > 0 {
-		p, err := viz.Curves(fmt.Sprintf("Q5.2 autoencoder training loss (%s, lr %g)", mode, opt.LR),
-			"epoch", "squared error per training image", viz.Series{Name: "training loss", X: epochsX, Y: perImage})
-		if err != nil {
-			return err
-		}
-		if err := viz.SavePNG(p, 800, 500, filepath.Join(*out, "q5_loss.png")); err != nil {
-			return err
-		}
-		p, err = viz.Curves(fmt.Sprintf("Q5 validation PSNR (%s)", mode), "epoch", "mean PSNR (dB)",
-			viz.Series{Name: "validation", X: epochsX, Y: psnrCurve})
-		if err != nil {
-			return err
-		}
-		if err := viz.SavePNG(p, 800, 500, filepath.Join(*out, "q5_valid_psnr.png")); err != nil {
-			return err
-		}
-	}
-	if res.Grid != nil {
-		if err := viz.SaveImagePNG(res.Grid, filepath.Join(*out, "q5_valid_reconstructions.png")); err != nil {
-			return err
-		}
-	}
-	metrics := map[string]any{
-		"mode":                 mode.String(),
-		"epochs":               opt.Epochs,
-		"lr":                   opt.LR,
-		"batch":                opt.BatchSize,
-		"seed":                 opt.Seed,
-		"train_images":         train.Len(),
-		"train_loss_curve":     lossCurve,
-		"train_loss_per_image": perImage,
-		"valid_psnr_curve":     psnrCurve,
-		"valid_psnr_db":        res.ValidPSNR,
-		"test_psnr_db":         res.TestPSNR,
-		"params":               res.Params,
-		"dead_units":           dead,
-		"s_per_epoch":          secs / math.Max(float64(len(res.History)), 1),
-		"s_total":              elapsed,
-		"shown_valid_rows":     res.Shown,
-		"shown_classes":        res.Classes,
-	}
-	if err := writeQMetrics(filepath.Join(*out, "metrics.json"), metrics); err != nil {
-		return err
-	}
+	m := res.Metrics
 	fmt.Fprintf(stdout, "q5: valid PSNR %.3f dB, test PSNR %.3f dB, %d parameters, %.3f s/epoch, dead ReLU units %v; wrote %s\n",
-		res.ValidPSNR, res.TestPSNR, res.Params, secs/math.Max(float64(len(res.History)), 1), dead, *out)
+		m.ValidPSNR, m.TestPSNR, m.Params, m.SPerEpoch, m.DeadUnits, *out)
 	return nil
+}
+
+// writeRun writes a run's figures and its metrics.json into dir.
+func writeRun(dir string, m any, figs []viz.Figure) error {
+	if err := viz.SaveFigures(dir, figs); err != nil {
+		return err
+	}
+	return metrics.Write(filepath.Join(dir, "metrics.json"), m)
 }
 
 // loadNIST36Splits loads the named NIST36 splits from dir/nist36 (dir

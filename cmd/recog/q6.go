@@ -3,14 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"os"
-	"path/filepath"
-	"time"
 
-	"recog/internal/viz"
-	"recog/q5_autoencoder"
-	"recog/q6_pca"
+	"recog/internal/data"
+	autoencoder "recog/q5_autoencoder"
+	pca "recog/q6_pca"
 )
 
 func init() {
@@ -48,74 +44,21 @@ func runQ6(args []string, stdout, stderr io.Writer) error {
 	if *k < 1 || *k > 1024 {
 		return usagef("--k %d: want 1 ≤ K ≤ 1024", *k)
 	}
-	sets, err := loadNIST36Splits(*dataDir, "train", "test")
+	sets, err := data.LoadNIST36Splits(*dataDir, "train", "test")
 	if err != nil {
 		return err
 	}
-	train, test := sets[0], sets[1]
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "q6: PCA of %d training images, %d components\n", train.Len(), *k)
-	start := time.Now()
-	res, err := pca.Run(train, test, *k, nil)
+	fmt.Fprintf(stdout, "q6: PCA of %d training images, %d components\n", sets.Train.Len(), *k)
+	res, err := pca.Run(sets, pca.Options{K: *k, AutoencoderParams: autoencoder.ParamCount()})
 	if err != nil {
 		return err
 	}
-	elapsed := time.Since(start).Seconds()
-	ae, err := autoencoder.New(nil, rand.New(rand.NewPCG(1, 1)))
-	if err != nil {
+	if err := writeRun(*out, res.Metrics, res.Figures); err != nil {
 		return err
 	}
-	aeParams := autoencoder.Params(ae)
-
-	if res.Grid != nil {
-		if err := viz.SaveImagePNG(res.Grid, filepath.Join(*out, "q6_test_reconstructions.png")); err != nil {
-			return err
-		}
-	}
-	vars := res.Model.Variances
-	var total float64
-	for _, v := range vars {
-		total += v
-	}
-	nShow := min(len(vars), 200)
-	xs, cum := make([]float64, nShow), make([]float64, nShow)
-	var acc float64
-	for i := range nShow {
-		acc += vars[i]
-		xs[i], cum[i] = float64(i+1), acc/total
-	}
-	p, err := viz.Curves("Q6 variance explained by the first principal components",
-		"number of components", "fraction of variance", viz.Series{Name: "cumulative", X: xs, Y: cum})
-	if err != nil {
-		return err
-	}
-	if err := viz.SavePNG(p, 800, 500, filepath.Join(*out, "q6_explained_variance.png")); err != nil {
-		return err
-	}
-	metrics := map[string]any{
-		"k":                     *k,
-		"p_rows":                res.Rows,
-		"p_cols":                res.Cols,
-		"p_rank":                res.Rank,
-		"explained_variance":    res.ExplainedVariance,
-		"test_psnr_db":          res.TestPSNR,
-		"train_psnr_db":         res.TrainPSNR,
-		"params":                res.ProjectionParams + res.MeanParams,
-		"params_projection":     res.ProjectionParams,
-		"params_mean":           res.MeanParams,
-		"params_autoencoder":    aeParams,
-		"variances_first_32":    vars[:min(32, len(vars))],
-		"s_fit_and_reconstruct": elapsed,
-		"shown_test_rows":       res.Shown,
-		"shown_classes":         res.Classes,
-	}
-	if err := writeQMetrics(filepath.Join(*out, "metrics.json"), metrics); err != nil {
-		return err
-	}
+	m := res.Metrics
 	fmt.Fprintf(stdout, "q6: P is %d x %d of rank %d; %.2f%% of the variance; test PSNR %.3f dB (train %.3f dB); parameters: PCA %d (+%d mean), autoencoder %d; %.1f s; wrote %s\n",
-		res.Rows, res.Cols, res.Rank, 100*res.ExplainedVariance, res.TestPSNR, res.TrainPSNR,
-		res.ProjectionParams, res.MeanParams, aeParams, elapsed, *out)
+		m.PRows, m.PCols, m.PRank, 100*m.ExplainedVariance, m.TestPSNR, m.TrainPSNR,
+		m.ParamsProjection, m.ParamsMean, m.ParamsAutoencoder, m.Seconds, *out)
 	return nil
 }

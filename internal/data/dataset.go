@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"gonum.org/v1/gonum/mat"
+
+	"recog/internal/vec"
 )
 
 // Dataset is a labelled set of examples along rows: X is N x D (one example
@@ -25,16 +27,10 @@ func (d *Dataset) Len() int {
 
 // Labels returns the class index of each row, argmax_j Y[i, j].
 func (d *Dataset) Labels() []int {
-	n, c := d.Y.Dims()
+	n, _ := d.Y.Dims()
 	out := make([]int, n)
-	for i := 0; i < n; i++ {
-		best := 0
-		for j := 1; j < c; j++ {
-			if d.Y.At(i, j) > d.Y.At(i, best) {
-				best = j
-			}
-		}
-		out[i] = best
+	for i := range n {
+		out[i] = vec.Argmax(d.Y.RawRowView(i))
 	}
 	return out
 }

@@ -2,6 +2,8 @@ package data
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 )
 
 // nist36Side is the side of a NIST36 image: each data row is 32 x 32.
@@ -52,6 +54,38 @@ func LoadNIST36(path, split string) (*Dataset, error) {
 		return nil, fmt.Errorf("%s: variable %q: %v", path, split+"_labels", err)
 	}
 	return &Dataset{X: x, Y: y, Classes: append([]string(nil), NIST36Classes...)}, nil
+}
+
+// Splits are the training, validation and test sets of one data set; a
+// split that was not loaded is nil.
+type Splits struct {
+	Train, Valid, Test *Dataset
+}
+
+// LoadNIST36Splits loads the named splits ("train", "valid", "test") of
+// NIST36 from dir/nist36 (dir "" is DefaultDir()); the others stay nil. A
+// missing file is an error that names it and says how to fetch it.
+func LoadNIST36Splits(dir string, splits ...string) (*Splits, error) {
+	if dir == "" {
+		dir = DefaultDir()
+	}
+	out := &Splits{}
+	for _, s := range splits {
+		dst := map[string]**Dataset{"train": &out.Train, "valid": &out.Valid, "test": &out.Test}[s]
+		if dst == nil {
+			return nil, fmt.Errorf("nist36: unknown split %q (want train, valid or test)", s)
+		}
+		path := filepath.Join(dir, "nist36", SplitFile(s))
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("%w (run `recog data nist36` first)", err)
+		}
+		ds, err := LoadNIST36(path, s)
+		if err != nil {
+			return nil, err
+		}
+		*dst = ds
+	}
+	return out, nil
 }
 
 // checkOneHot reports the first row of the row-major n x c matrix y that is

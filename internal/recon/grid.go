@@ -1,4 +1,4 @@
-package autoencoder
+package recon
 
 import (
 	"errors"
@@ -14,6 +14,37 @@ import (
 // DefaultClasses are the five NIST36 classes whose images questions 5.3.1
 // and 6.2 show (two images of each).
 var DefaultClasses = []string{"A", "G", "M", "S", "7"}
+
+// ClassGrid is the figure of questions 5.3.1 and 6.2: it picks the first
+// perClass rows of ds of each of classes (names of ds.Classes; DefaultClasses
+// when nil) and draws them above their rows of xhat, the reconstruction of
+// ds.X (ReconstructionGrid, captioned with the class names). It returns the
+// rows shown, class by class, and the figure.
+func ClassGrid(ds *data.Dataset, xhat *mat.Dense, classes []string, perClass int) ([]int, *image.Gray, error) {
+	if classes == nil {
+		classes = DefaultClasses
+	}
+	if ds == nil || ds.Y == nil {
+		return nil, nil, errors.New("class grid: the set has no labels")
+	}
+	cls, err := ClassIndices(ds.Classes, classes)
+	if err != nil {
+		return nil, nil, fmt.Errorf("class grid: %w", err)
+	}
+	rows, err := PickPerClass(ds.Labels(), cls, perClass)
+	if err != nil {
+		return nil, nil, fmt.Errorf("class grid: %w", err)
+	}
+	caps := make([]string, len(rows))
+	for i := range caps {
+		caps[i] = classes[i/perClass]
+	}
+	g, err := ReconstructionGrid(ds.X, xhat, rows, caps)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rows, g, nil
+}
 
 // PickPerClass returns the row indices of the first perClass rows of each
 // class in classes, class by class (labels[i] is the class index of row i).

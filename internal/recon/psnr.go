@@ -1,4 +1,4 @@
-package autoencoder
+package recon
 
 import (
 	"errors"
