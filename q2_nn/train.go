@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"recog/internal/data"
+	"recog/internal/vec"
 )
 
 // Options configures Train.
@@ -33,6 +34,11 @@ type Options struct {
 	OnEpoch func(EpochMetrics) error
 	// Progress, if not nil, receives one line per epoch.
 	Progress io.Writer
+	// Float32 trains the assignment's two-layer classifier (sigmoid hidden
+	// layer, softmax output, softmax cross-entropy, no momentum) with
+	// float32 parameters and products: the same batches and the same
+	// summed-gradient SGD step, half the bytes (train32.go).
+	Float32 bool
 }
 
 // EpochMetrics are the numbers of one epoch. Losses are per example (the
@@ -55,62 +61,22 @@ type EpochMetrics struct {
 // Without momentum the backward pass and the Step are fused: each layer's
 // W ← W - LR·Xᵀ dA is one matrix product accumulated into W, so after Train
 // the layers hold no DW or DB (nil); the updates are those of Backward then
-// Step, up to rounding.
+// Step, up to rounding. With Options.Float32 the same algorithm runs in
+// float32 (train32.go).
 func Train(net *Network, train *data.Dataset, opt Options) ([]EpochMetrics, error) {
-	if opt.Objective.Eval == nil {
-		opt.Objective = SoftmaxCrossEntropy
-	}
-	if err := checkTrain(net, train, opt); err != nil {
+	t, err := NewTrainer(net, train, opt)
+	if err != nil {
 		return nil, err
 	}
-	obj := opt.Objective
-	rng := rand.New(rand.NewPCG(opt.Seed, opt.Seed))
-	n, dx := train.X.Dims()
-	_, dy := train.Y.Dims()
-	var bx, by, grad *mat.Dense
 	hist := make([]EpochMetrics, 0, opt.Epochs)
-	for epoch := 1; epoch <= opt.Epochs; epoch++ {
-		start := time.Now()
-		batches, err := BatchIndices(n, opt.BatchSize, rng)
+	for range opt.Epochs {
+		m, err := t.Epoch()
 		if err != nil {
 			return hist, err
 		}
-		var loss float64
-		correct := 0
-		for _, rows := range batches {
-			bx = gather(bx, train.X, rows, dx)
-			by = gather(by, train.Y, rows, dy)
-			out := net.forward(bx)
-			grad = resize(grad, len(rows), dy)
-			loss += obj.Eval(grad, out, by)
-			correct += countCorrect(by, out)
-			if opt.Momentum != 0 {
-				obj.backward(net, grad, false)
-				net.StepMomentum(opt.LR, opt.Momentum)
-			} else {
-				obj.backwardStep(net, grad, opt.LR)
-			}
-		}
-		m := EpochMetrics{
-			Epoch:     epoch,
-			TrainLoss: loss / float64(n),
-			TrainAcc:  float64(correct) / float64(n),
-			ValidLoss: math.NaN(),
-			ValidAcc:  math.NaN(),
-			Seconds:   time.Since(start).Seconds(),
-		}
-		if math.IsNaN(m.TrainLoss) || math.IsInf(m.TrainLoss, 0) {
-			return hist, fmt.Errorf("train: epoch %d: loss is %v (learning rate %g too large?)", epoch, m.TrainLoss, opt.LR)
-		}
-		if opt.TrainEval {
-			m.TrainLoss, m.TrainAcc = obj.evaluate(net, train)
-		}
-		if opt.Valid != nil {
-			m.ValidLoss, m.ValidAcc = obj.evaluate(net, opt.Valid)
-		}
 		hist = append(hist, m)
 		if opt.Progress != nil {
-			fmt.Fprintf(opt.Progress, "epoch %d/%d  train loss %.4f acc %.4f", epoch, opt.Epochs, m.TrainLoss, m.TrainAcc)
+			fmt.Fprintf(opt.Progress, "epoch %d/%d  train loss %.4f acc %.4f", m.Epoch, opt.Epochs, m.TrainLoss, m.TrainAcc)
 			if opt.Valid != nil {
 				fmt.Fprintf(opt.Progress, "  valid loss %.4f acc %.4f", m.ValidLoss, m.ValidAcc)
 			}
@@ -125,6 +91,109 @@ func Train(net *Network, train *data.Dataset, opt Options) ([]EpochMetrics, erro
 	return hist, nil
 }
 
+// Trainer is Train one epoch at a time (opt.Epochs, opt.Progress and
+// opt.OnEpoch are not used): the batch order of epoch e is the e-th draw of
+// rand.NewPCG(opt.Seed, opt.Seed), as in Train.
+type Trainer struct {
+	net          *Network
+	train        *data.Dataset
+	opt          Options
+	rng          *rand.Rand
+	epoch        int
+	bx, by, grad *mat.Dense
+	f32          *state32 // with Options.Float32
+}
+
+// NewTrainer checks the arguments as Train does and prepares the first
+// epoch (with Options.Float32, the float32 copies of the parameters and the
+// training images).
+func NewTrainer(net *Network, train *data.Dataset, opt Options) (*Trainer, error) {
+	if opt.Objective.Eval == nil {
+		opt.Objective = SoftmaxCrossEntropy
+	}
+	if err := checkTrain(net, train, opt); err != nil {
+		return nil, err
+	}
+	t := &Trainer{net: net, train: train, opt: opt, rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed))}
+	if opt.Float32 {
+		if err := check32(net, opt); err != nil {
+			return nil, err
+		}
+		t.f32 = newState32(net, train)
+	}
+	return t, nil
+}
+
+// Epoch runs one epoch of updates and evaluates the network as the options
+// ask. Seconds is the time of the updates.
+func (t *Trainer) Epoch() (EpochMetrics, error) {
+	t.epoch++
+	obj, lr := t.opt.Objective, t.opt.LR
+	start := time.Now()
+	n, dx := t.train.X.Dims()
+	_, dy := t.train.Y.Dims()
+	batches, err := BatchIndices(n, t.opt.BatchSize, t.rng)
+	if err != nil {
+		return EpochMetrics{}, err
+	}
+	var loss float64
+	correct := 0
+	for _, rows := range batches {
+		if t.f32 != nil {
+			l, k := t.f32.step(rows, float32(lr))
+			loss, correct = loss+l, correct+k
+			continue
+		}
+		t.bx = gather(t.bx, t.train.X, rows, dx)
+		t.by = gather(t.by, t.train.Y, rows, dy)
+		out := t.net.forward(t.bx)
+		t.grad = resize(t.grad, len(rows), dy)
+		loss += obj.Eval(t.grad, out, t.by)
+		correct += countCorrect(t.by, out)
+		if t.opt.Momentum != 0 {
+			obj.backward(t.net, t.grad, false)
+			t.net.StepMomentum(lr, t.opt.Momentum)
+		} else {
+			obj.backwardStep(t.net, t.grad, lr)
+		}
+	}
+	if t.f32 != nil {
+		t.f32.copyTo(t.net)
+	}
+	m := EpochMetrics{
+		Epoch:     t.epoch,
+		TrainLoss: loss / float64(n),
+		TrainAcc:  float64(correct) / float64(n),
+		ValidLoss: math.NaN(),
+		ValidAcc:  math.NaN(),
+		Seconds:   time.Since(start).Seconds(),
+	}
+	if math.IsNaN(m.TrainLoss) || math.IsInf(m.TrainLoss, 0) {
+		return m, fmt.Errorf("train: epoch %d: loss is %v (learning rate %g too large?)", t.epoch, m.TrainLoss, lr)
+	}
+	if t.opt.TrainEval {
+		m.TrainLoss, m.TrainAcc = obj.evaluate(t.net, t.train)
+	}
+	if t.opt.Valid != nil {
+		m.ValidLoss, m.ValidAcc = obj.evaluate(t.net, t.opt.Valid)
+	}
+	return m, nil
+}
+
+// CheckStep checks the two settings of every gradient step in this
+// repository: a learning rate that is a positive finite number and a batch
+// size of at least one example. The error names the setting and its value
+// ("learning rate 0: want a positive number"); callers add their name.
+func CheckStep(lr float64, batchSize int) error {
+	switch {
+	case !(lr > 0) || math.IsInf(lr, 0):
+		return fmt.Errorf("learning rate %g: want a positive number", lr)
+	case batchSize <= 0:
+		return fmt.Errorf("batch size %d: want > 0", batchSize)
+	}
+	return nil
+}
+
 func checkTrain(net *Network, train *data.Dataset, opt Options) error {
 	if err := net.check(); err != nil {
 		return fmt.Errorf("train: %w", err)
@@ -132,14 +201,13 @@ func checkTrain(net *Network, train *data.Dataset, opt Options) error {
 	if err := opt.Objective.checkFor(net); err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
-	switch {
-	case opt.Epochs < 0:
+	if opt.Epochs < 0 {
 		return fmt.Errorf("train: %d epochs", opt.Epochs)
-	case !(opt.LR > 0) || math.IsInf(opt.LR, 0):
-		return fmt.Errorf("train: learning rate %g: want a positive number", opt.LR)
-	case opt.BatchSize <= 0:
-		return fmt.Errorf("train: batch size %d: want > 0", opt.BatchSize)
-	case !(opt.Momentum >= 0 && opt.Momentum < 1):
+	}
+	if err := CheckStep(opt.LR, opt.BatchSize); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	if !(opt.Momentum >= 0 && opt.Momentum < 1) {
 		return fmt.Errorf("train: momentum %g: want 0 ≤ μ < 1", opt.Momentum)
 	}
 	if err := checkSet(net, train, "training"); err != nil {
@@ -213,20 +281,9 @@ func countCorrect(y, out *mat.Dense) int {
 	r, _ := y.Dims()
 	k := 0
 	for i := 0; i < r; i++ {
-		if argmax(y.RawRowView(i)) == argmax(out.RawRowView(i)) {
+		if vec.Argmax(y.RawRowView(i)) == vec.Argmax(out.RawRowView(i)) {
 			k++
 		}
 	}
 	return k
-}
-
-// argmax returns the index of the largest value, the first one on ties.
-func argmax(v []float64) int {
-	best := 0
-	for j, x := range v {
-		if x > v[best] {
-			best = j
-		}
-	}
-	return best
 }

@@ -46,16 +46,16 @@ func BenchmarkForwardValid(b *testing.B) {
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/pass")
 }
 
-// BenchmarkTrainEpochFloat32 is BenchmarkTrainEpoch with TrainFloat32's
-// float32 arithmetic (one Trainer32.Epoch; the float32 copy of the images is
-// made once, outside the timing).
+// BenchmarkTrainEpochFloat32 is BenchmarkTrainEpoch with float32
+// arithmetic (one nn.Trainer.Epoch with Options.Float32; the float32 copy of
+// the images is made once, outside the timing).
 func BenchmarkTrainEpochFloat32(b *testing.B) {
 	tr, _ := datatest.NIST36(b, "train")
 	net, err := NewNetwork(Side*Side, DefaultHidden, 36, initRand(1))
 	if err != nil {
 		b.Fatal(err)
 	}
-	t32, err := NewTrainer32(net, tr, nn.Options{LR: DefaultLR, BatchSize: DefaultBatchSize})
+	t32, err := nn.NewTrainer(net, tr, nn.Options{LR: DefaultLR, BatchSize: DefaultBatchSize, Float32: true})
 	if err != nil {
 		b.Fatal(err)
 	}

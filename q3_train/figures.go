@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/plot"
 
 	"recog/internal/data"
+	"recog/internal/vec"
 	"recog/internal/viz"
 	nn "recog/q2_nn"
 )
@@ -133,12 +134,7 @@ func MaxActivating(net *nn.Network, ds *data.Dataset, class int) (row int, prob 
 		return 0, 0, fmt.Errorf("max activating: class %d outside [0, %d)", class, c)
 	}
 	col := mat.Col(nil, class, probs)
-	row = 0
-	for i, p := range col {
-		if p > col[row] {
-			row = i
-		}
-	}
+	row = vec.Argmax(col)
 	return row, col[row], nil
 }
 
@@ -225,19 +221,9 @@ func ConfusionMatrix(net *nn.Network, ds *data.Dataset) ([][]int, error) {
 		counts[i] = make([]int, c)
 	}
 	for i, t := range ds.Labels() {
-		counts[t][argmax(probs.RawRowView(i))]++
+		counts[t][vec.Argmax(probs.RawRowView(i))]++
 	}
 	return counts, nil
-}
-
-func argmax(v []float64) int {
-	best := 0
-	for j, x := range v {
-		if x > v[best] {
-			best = j
-		}
-	}
-	return best
 }
 
 // Confused is an unordered pair of classes and how often each is taken for

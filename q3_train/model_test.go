@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"recog/internal/data"
+	"recog/internal/vec"
 	nn "recog/q2_nn"
 )
 
@@ -50,7 +51,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	p1, err := got.Predict(x)
 	require.NoError(t, err)
 	for i := range 200 {
-		require.Equal(t, argmax(p0.RawRowView(i)), argmax(p1.RawRowView(i)), "row %d", i)
+		require.Equal(t, vec.Argmax(p0.RawRowView(i)), vec.Argmax(p1.RawRowView(i)), "row %d", i)
 		for j := range 36 {
 			require.InDelta(t, p0.At(i, j), p1.At(i, j), 1e-5)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"recog/internal/datatest"
+	"recog/internal/vec"
 	"recog/internal/viz"
 	nn "recog/q2_nn"
 )
@@ -49,7 +50,7 @@ func TestNIST36Threshold(t *testing.T) {
 	same := 0
 	var worst float64
 	for i := range va.Len() {
-		if argmax(p0.RawRowView(i)) == argmax(p1.RawRowView(i)) {
+		if vec.Argmax(p0.RawRowView(i)) == vec.Argmax(p1.RawRowView(i)) {
 			same++
 		}
 		for j := range 36 {

@@ -27,8 +27,8 @@ type Config struct {
 	LR        float64 // θ ← θ - LR·Σ_batch ∇J (the gradient is summed over the batch)
 	BatchSize int     // examples per mini-batch
 	Seed      uint64  // seeds the initialisation and the batch order
-	// Float32 trains with TrainFloat32 (float32 parameters and products,
-	// the same algorithm and batches) instead of nn.Train (float64).
+	// Float32 trains with float32 parameters and products, the same
+	// algorithm and batches (nn.Options.Float32).
 	Float32 bool
 }
 
@@ -43,10 +43,9 @@ func (c Config) check() error {
 		return fmt.Errorf("train: %d hidden units: want ≥ 1", c.Hidden)
 	case c.Epochs < 1:
 		return fmt.Errorf("train: %d epochs: want ≥ 1", c.Epochs)
-	case !(c.LR > 0) || math.IsInf(c.LR, 0):
-		return fmt.Errorf("train: learning rate %g: want a positive number", c.LR)
-	case c.BatchSize < 1:
-		return fmt.Errorf("train: batch size %d: want ≥ 1", c.BatchSize)
+	}
+	if err := nn.CheckStep(c.LR, c.BatchSize); err != nil {
+		return fmt.Errorf("train: %w", err)
 	}
 	return nil
 }
@@ -121,7 +120,7 @@ func Run(sets Sets, cfg Config, onEpoch func(nn.EpochMetrics)) (*Result, error) 
 		BestTestLoss: math.NaN(), BestTestAcc: math.NaN()}
 	opt := nn.Options{
 		Epochs: cfg.Epochs, LR: cfg.LR, BatchSize: cfg.BatchSize, Seed: cfg.Seed,
-		Valid: sets.Valid, TrainEval: true,
+		Valid: sets.Valid, TrainEval: true, Float32: cfg.Float32,
 		OnEpoch: func(m nn.EpochMetrics) error {
 			if res.BestNet == nil || m.ValidAcc > res.Best.ValidAcc {
 				res.Best, res.BestNet = m, net.Clone()
@@ -132,11 +131,7 @@ func Run(sets Sets, cfg Config, onEpoch func(nn.EpochMetrics)) (*Result, error) 
 			return nil
 		},
 	}
-	trainer := nn.Train
-	if cfg.Float32 {
-		trainer = TrainFloat32
-	}
-	hist, err := trainer(net, sets.Train, opt)
+	hist, err := nn.Train(net, sets.Train, opt)
 	if err != nil {
 		return nil, err
 	}

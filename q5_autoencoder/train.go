@@ -145,10 +145,8 @@ func (o Options) check(net *nn.Network, x *mat.Dense) error {
 		return errors.New("autoencoder: nil training data")
 	case o.Epochs < 0:
 		return fmt.Errorf("autoencoder: %d epochs, want ≥ 0", o.Epochs)
-	case !(o.LR > 0) || math.IsInf(o.LR, 0):
-		return fmt.Errorf("autoencoder: learning rate %g, want > 0", o.LR)
-	case o.BatchSize <= 0:
-		return fmt.Errorf("autoencoder: batch size %d, want > 0", o.BatchSize)
+	case nn.CheckStep(o.LR, o.BatchSize) != nil:
+		return fmt.Errorf("autoencoder: %w", nn.CheckStep(o.LR, o.BatchSize))
 	case o.Optimizer == Momentum && !(o.Momentum >= 0 && o.Momentum < 1):
 		return fmt.Errorf("autoencoder: momentum %g, want 0 ≤ μ < 1", o.Momentum)
 	case o.Optimizer != Momentum && o.Optimizer != Adam:

@@ -386,7 +386,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			t32, err := train.NewTrainer32(net, sets[0], nn.Options{LR: train.DefaultLR, BatchSize: train.DefaultBatchSize})
+			t32, err := nn.NewTrainer(net, sets[0], nn.Options{LR: train.DefaultLR, BatchSize: train.DefaultBatchSize, Float32: true})
 			if err != nil {
 				return nil, err
 			}
