@@ -40,8 +40,8 @@ func TestNIST36Threshold(t *testing.T) {
 	require.Less(t, f.TrainLoss, res.History[0].TrainLoss)
 
 	path := filepath.Join(t.TempDir(), "q3.safetensors")
-	require.NoError(t, SaveModel(path, res.Net, map[string]string{MetaClasses: "A"}))
-	net, _, err := LoadModel(path)
+	require.NoError(t, nn.SaveModel(path, res.Net, nil, nil))
+	net, _, err := nn.LoadModel(path)
 	require.NoError(t, err)
 	p0, err := res.Net.Predict(va.X)
 	require.NoError(t, err)

@@ -42,10 +42,7 @@ func BenchmarkRecogniseDeep(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, _, err := DefaultClassifier()
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := q3Model(b).Classifier()
 	for b.Loop() {
 		if _, err := Recognise(img, c); err != nil {
 			b.Fatal(err)
@@ -57,26 +54,13 @@ func BenchmarkRecogniseDeep(b *testing.B) {
 // the model: Load (read, decode, EXIF orientation) + Recognise.
 func BenchmarkReadDeep(b *testing.B) {
 	path := filepath.Join(datatest.Dir(b, "images"), "04_deep.jpg")
-	c, _, err := DefaultClassifier()
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := q3Model(b).Classifier()
 	for b.Loop() {
 		img, err := Load(path)
 		if err != nil {
 			b.Fatal(err)
 		}
 		if _, err := Recognise(img, c); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkDefaultModel measures parsing the embedded model (excluded from
-// the pipeline benchmarks above).
-func BenchmarkDefaultModel(b *testing.B) {
-	for b.Loop() {
-		if _, _, err := DefaultModel(); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -24,25 +24,6 @@ import (
 
 var photos = []string{"01_list", "02_letters", "03_haiku", "04_deep"}
 
-// transcriptClassifier labels the crops with the transcript's characters in
-// reading order. It is not a recogniser: it lets the overlays show which
-// character each box should hold, so a split letter next to a merged pair
-// (right count, wrong boxes) shows as a shifted label.
-func transcriptClassifier(truth string) Classifier {
-	chars := strings.Split(strings.NewReplacer(" ", "", "\n", "").Replace(Normalise(truth)), "")
-	return ClassifierFunc(func(rows *mat.Dense) ([]string, error) {
-		n, _ := rows.Dims()
-		out := make([]string, n)
-		for i := range out {
-			out[i] = "?"
-			if i < len(chars) {
-				out[i] = chars[i]
-			}
-		}
-		return out, nil
-	})
-}
-
 type photoGolden struct {
 	Photo     string     `json:"photo"`
 	Size      [2]int     `json:"size_wh"`
@@ -67,7 +48,7 @@ func TestPhotos(t *testing.T) {
 			tb, err := os.ReadFile(filepath.Join(dir, name+".txt"))
 			require.NoError(t, err)
 			truth := string(tb)
-			r, err := Recognise(img, transcriptClassifier(truth))
+			r, err := Recognise(img, TranscriptClassifier(truth))
 			require.NoError(t, err)
 			s := ScoreBoxes(r.LineCounts(), truth)
 			require.True(t, s.Exact, "boxes per line %v, transcript %v", s.Found, s.Want)
@@ -129,7 +110,7 @@ func TestCropsLikeNIST36(t *testing.T) {
 	for _, name := range photos {
 		img, err := Load(filepath.Join(dir, name+".jpg"))
 		require.NoError(t, err)
-		r, err := Recognise(img, transcriptClassifier(""))
+		r, err := Recognise(img, TranscriptClassifier(""))
 		require.NoError(t, err)
 		m, ink := stats(r.Crops)
 		t.Logf("%s: crop mean %.3f ink %.3f; NIST36 train mean %.3f ink %.3f", name, m, ink, refMean, refInk)
@@ -173,7 +154,7 @@ func TestBlankPage(t *testing.T) {
 	c := newCanvas(900, 600, rng)
 	c.shade(450, 0.8) // even a soft shadow edge is not ink
 	for _, img := range []image.Image{c.img, c.rgb(), image.NewGray(image.Rect(0, 0, 50, 40))} {
-		r, err := Recognise(img, transcriptClassifier(""))
+		r, err := Recognise(img, TranscriptClassifier(""))
 		require.NoError(t, err)
 		require.Empty(t, r.Lines)
 		require.Equal(t, "", r.Text)
@@ -339,39 +320,25 @@ func TestCropGeometry(t *testing.T) {
 	}
 }
 
-// TestFailures makes the Q4.1 examples where the method's assumptions break
-// and records what happens (figure + counts in golden/q4_ocr/).
+// TestFailures draws the Q4.1 examples where the method's assumptions break
+// (Failures, which `recog all` calls) and records what happens: figures and
+// counts in golden/q4_ocr/.
 func TestFailures(t *testing.T) {
 	g := datatest.Golden(t, "q4_ocr")
-	type example struct {
-		name, lines string
-		make        func(*canvas)
+	f, err := Failures()
+	require.NoError(t, err)
+	require.Len(t, f, 2)
+	for name, ex := range f {
+		require.NotEqual(t, ex.CharsPerLine, ex.BoxesPerLine, "%s: the example should break detection", name)
+		g.Assert(t, "fail_"+name+".png", pngBytes(t, ex.Overlay))
 	}
-	examples := []example{
-		{"touching", "NEW HOTEL\nNEW HOTEL", func(c *canvas) {
-			c.text("NEW HOTEL", 60, 50, 60, 90, 30, 8, 40)  // separated letters
-			c.text("NEW HOTEL", 60, 230, 60, 90, -4, 8, 40) // letters overlap by 4 px
-		}},
-		{"shadow", "TEN LITTLE\nWHITE LION", func(c *canvas) {
-			c.text("TEN LITTLE", 60, 50, 60, 90, 30, 8, 40)
-			c.text("WHITE LION", 60, 230, 60, 90, 30, 8, 40)
-			c.shade(500, 0.45) // a hard shadow edge at x = 500
-		}},
-	}
-	summary := map[string]any{}
-	for _, ex := range examples {
-		rng := rand.New(rand.NewPCG(11, 12))
-		c := newCanvas(1100, 380, rng)
-		ex.make(c)
-		r, err := Recognise(c.rgb(), transcriptClassifier(ex.lines))
-		require.NoError(t, err)
-		s := ScoreBoxes(r.LineCounts(), ex.lines)
-		require.False(t, s.Exact, "%s: the example should break detection", ex.name)
-		summary[ex.name] = map[string]any{"transcript_chars_per_line": s.Want, "boxes_per_line": s.Found,
-			"recall": s.Recall, "precision": s.Precision}
-		g.Assert(t, "fail_"+ex.name+".png", pngBytes(t, Overlay(c.rgb(), r)))
-	}
-	js, err := json.MarshalIndent(summary, "", " ")
+	js, err := json.MarshalIndent(f, "", " ")
 	require.NoError(t, err)
 	g.Assert(t, "failures.json", js)
+	figs := FailureFigures(f)
+	require.Len(t, figs, 2)
+	require.Equal(t, "q4_fail_touching.png", figs[0].Name)
+	b, err := figs[0].PNG()
+	require.NoError(t, err)
+	require.Equal(t, pngBytes(t, f["touching"].Overlay), b, "the figure is the golden overlay")
 }

@@ -1,8 +1,6 @@
 package ocr
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"image"
 	"image/draw"
@@ -29,48 +27,21 @@ func repoPath(rel string) string {
 	return filepath.Join(filepath.Dir(file), "..", rel)
 }
 
-// TestDefaultModel checks the embedded model: it is the file
-// q4_ocr/model/nist36_mlp.safetensors, whose SHA-256 the README next to it
-// records; it reads as train.LoadModel reads the file; it
-// is the assignment's 1024 → 64 sigmoid → 36 softmax network trained by
-// `recog q3`.
-func TestDefaultModel(t *testing.T) {
-	path := repoPath(filepath.Join("q4_ocr", "model", DefaultModelFile))
-	b, err := os.ReadFile(path)
+// q3Model returns the Q3 network embedded in q3_train (the network of
+// question 3 that question 4 reads with) as a model of this package.
+func q3Model(t testing.TB) Probs {
+	t.Helper()
+	net, h, err := train.DefaultModel()
 	require.NoError(t, err)
-	require.Equal(t, b, defaultModel)
-	sum := sha256.Sum256(b)
-	readme, err := os.ReadFile(filepath.Join(filepath.Dir(path), "README.md"))
+	p, err := NetworkProbs(net, h.Classes)
 	require.NoError(t, err)
-	require.Contains(t, string(readme), hex.EncodeToString(sum[:]), "model/README.md must record the model's SHA-256")
-
-	net, meta, err := DefaultModel()
-	require.NoError(t, err)
-	ref, refMeta, err := train.LoadModel(path)
-	require.NoError(t, err)
-	require.Equal(t, refMeta, meta)
-	require.Len(t, net.Layers, 2)
-	for i, l := range net.Layers {
-		require.Equal(t, ref.Layers[i].Name, l.Name)
-		require.Equal(t, ref.Layers[i].Activation, l.Activation)
-		require.True(t, mat.Equal(ref.Layers[i].W, l.W))
-		require.Equal(t, ref.Layers[i].B, l.B)
-	}
-	require.Equal(t, []int{1024, 64, 36}, []int{net.In(), net.Layers[0].Out(), net.Out()})
-	require.Equal(t, "recog q3", meta["trained_by"])
-	require.Equal(t, strings.Join(data.NIST36Classes, ","), meta[train.MetaClasses])
-
-	// Broken bytes fail with the name, not a panic.
-	_, _, err = train.ParseModel("cut.safetensors", b[:len(b)/2])
-	require.ErrorContains(t, err, "cut.safetensors")
-	_, _, err = train.ParseModel("empty", nil)
-	require.Error(t, err)
+	return p
 }
 
-// TestNetworkClassifier checks the size checks and the argmax labels of a
+// TestNetworkProbs checks the size checks and the argmax labels of a
 // network whose output is known: a 1024 → 3 softmax layer whose weights pick
 // the mean of the first, middle and last third of the pixels.
-func TestNetworkClassifier(t *testing.T) {
+func TestNetworkProbs(t *testing.T) {
 	l, err := nn.NewLayer("out", 1024, 3, nn.ActSoftmax, rand.New(rand.NewPCG(1, 2)))
 	require.NoError(t, err)
 	l.W.Zero()
@@ -80,7 +51,7 @@ func TestNetworkClassifier(t *testing.T) {
 	clear(l.B)
 	net, err := nn.NewNetwork(l)
 	require.NoError(t, err)
-	c, err := NetworkClassifier(net, map[string]string{train.MetaClasses: "X,Y,Z"})
+	p, err := NetworkProbs(net, []string{"X", "Y", "Z"})
 	require.NoError(t, err)
 	rows := mat.NewDense(3, 1024, nil)
 	for k := range 3 {
@@ -88,17 +59,22 @@ func TestNetworkClassifier(t *testing.T) {
 			rows.Set(k, i, 1)
 		}
 	}
-	got, err := c.Classify(rows)
+	got, err := p.Classifier().Classify(rows)
 	require.NoError(t, err)
 	require.Equal(t, []string{"X", "Y", "Z"}, got)
-	_, err = NetworkClassifier(net, nil) // 36 NIST36 classes, 3 outputs
+	_, err = NetworkProbs(net, data.NIST36Classes)
 	require.ErrorContains(t, err, "3 outputs for 36 classes")
 	small, err := nn.NewMLP([]int{16, 3}, []nn.Activation{nn.ActSoftmax}, rand.New(rand.NewPCG(1, 2)))
 	require.NoError(t, err)
-	_, err = NetworkClassifier(small, map[string]string{train.MetaClasses: "X,Y,Z"})
+	_, err = NetworkProbs(small, []string{"X", "Y", "Z"})
 	require.ErrorContains(t, err, "16 inputs")
-	_, _, err = LoadClassifier(filepath.Join(t.TempDir(), "none.safetensors"))
-	require.ErrorContains(t, err, "none.safetensors")
+	_, err = NetworkProbs(nil, nil)
+	require.ErrorContains(t, err, "nil network")
+	bad := Probs{Labels: []string{"X"}, F: p.F}
+	_, err = bad.Classifier().Classify(rows)
+	require.ErrorContains(t, err, "3 probabilities for 1 labels")
+	_, err = Probs{}.Classifier().Classify(rows)
+	require.ErrorContains(t, err, "no probability function")
 }
 
 // photoScore is one photo's line of golden/q4_ocr/cer.json.
@@ -109,7 +85,7 @@ type photoScore struct {
 	N     int     `json:"truth_chars"`
 }
 
-// TestReadPhotos reads the four photos with the embedded Q3 model and
+// TestReadPhotos reads the four photos with the embedded Q3 network and
 // checks the overall character error rate (total edits / total transcript
 // length) is at most 0.15. The recognised text of each photo is a golden
 // file (NN_name.txt), and so are the CERs (cer.json); with -update it also
@@ -118,8 +94,7 @@ type photoScore struct {
 func TestReadPhotos(t *testing.T) {
 	dir := datatest.Dir(t, "images")
 	g := datatest.Golden(t, "q4_ocr")
-	c, _, err := DefaultClassifier()
-	require.NoError(t, err)
+	c := q3Model(t).Classifier()
 	var scores []photoScore
 	var dist, n int
 	// Every character is boxed once (TestPhotos), so the recognised letters

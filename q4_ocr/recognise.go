@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
@@ -21,34 +22,6 @@ type ClassifierFunc func(rows *mat.Dense) ([]string, error)
 
 // Classify calls f(rows).
 func (f ClassifierFunc) Classify(rows *mat.Dense) ([]string, error) { return f(rows) }
-
-// ArgmaxClassifier adapts a network that returns class probabilities
-// (N x len(classes), e.g. a softmax output) to Classifier: the label of row i
-// is classes[argmax_j probs[i, j]].
-func ArgmaxClassifier(predict func(rows *mat.Dense) (*mat.Dense, error), classes []string) Classifier {
-	return ClassifierFunc(func(rows *mat.Dense) ([]string, error) {
-		p, err := predict(rows)
-		if err != nil {
-			return nil, err
-		}
-		n, c := p.Dims()
-		if c != len(classes) {
-			return nil, fmt.Errorf("ocr: classifier gives %d columns for %d classes", c, len(classes))
-		}
-		out := make([]string, n)
-		for i := range n {
-			row := p.RawRowView(i)
-			best := 0
-			for j, v := range row {
-				if v > row[best] {
-					best = j
-				}
-			}
-			out[i] = classes[best]
-		}
-		return out, nil
-	})
-}
 
 // Line is one recognised text line.
 type Line struct {
@@ -115,21 +88,25 @@ func Recognise(img image.Image, c Classifier) (*Result, error) {
 	k := 0
 	texts := make([]string, len(lines))
 	for li, l := range lines {
-		ln := Line{Spaces: spaces[li]}
-		var sb strings.Builder
-		for j := range l {
-			ln.Boxes = append(ln.Boxes, orig[k])
-			ln.Chars = append(ln.Chars, labels[k])
-			sb.WriteString(labels[k])
-			if j < len(spaces[li]) && spaces[li][j] {
-				sb.WriteByte(' ')
-			}
-			k++
-		}
-		ln.Text = sb.String()
+		ln := Line{Spaces: spaces[li], Boxes: slices.Clone(orig[k : k+len(l)]), Chars: slices.Clone(labels[k : k+len(l)])}
+		k += len(l)
+		ln.Text = lineText(ln.Chars, ln.Spaces)
 		texts[li] = ln.Text
 		res.Lines = append(res.Lines, ln)
 	}
 	res.Text = strings.Join(texts, "\n")
 	return res, nil
+}
+
+// lineText joins a line's characters with a space at each word break
+// (spaces[j] after character j).
+func lineText(chars []string, spaces []bool) string {
+	var sb strings.Builder
+	for j, ch := range chars {
+		sb.WriteString(ch)
+		if j < len(spaces) && spaces[j] {
+			sb.WriteByte(' ')
+		}
+	}
+	return sb.String()
 }

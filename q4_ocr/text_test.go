@@ -110,14 +110,13 @@ func TestScoreBoxes(t *testing.T) {
 	require.True(t, s.Exact)
 }
 
-func TestArgmaxClassifier(t *testing.T) {
-	c := ArgmaxClassifier(func(rows *mat.Dense) (*mat.Dense, error) {
-		return mat.NewDense(2, 3, []float64{0.1, 0.7, 0.2, 0.5, 0.1, 0.4}), nil
-	}, []string{"A", "B", "C"})
-	got, err := c.Classify(mat.NewDense(2, 1024, nil))
+// TestProbsClassifier: the label of each crop is the most probable one,
+// the first on ties.
+func TestProbsClassifier(t *testing.T) {
+	p := Probs{Labels: []string{"A", "B", "C"}, F: func(rows *mat.Dense) ([][]float64, error) {
+		return [][]float64{{0.1, 0.7, 0.2}, {0.45, 0.1, 0.45}}, nil
+	}}
+	got, err := p.Classifier().Classify(mat.NewDense(2, 1024, nil))
 	require.NoError(t, err)
 	require.Equal(t, []string{"B", "A"}, got)
-	bad := ArgmaxClassifier(func(rows *mat.Dense) (*mat.Dense, error) { return mat.NewDense(1, 2, nil), nil }, []string{"A", "B", "C"})
-	_, err = bad.Classify(mat.NewDense(1, 1024, nil))
-	require.ErrorContains(t, err, "2 columns for 3 classes")
 }

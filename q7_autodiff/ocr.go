@@ -1,10 +1,7 @@
 package autodiff
 
 import (
-	"encoding/json"
 	"fmt"
-	"image"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -12,7 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"recog/internal/data"
-	nn "recog/q2_nn"
+	"recog/internal/modelio"
 	ocr "recog/q4_ocr"
 )
 
@@ -71,38 +68,19 @@ func NISTToEMNIST(row []float64) ([]float32, error) {
 	return out, nil
 }
 
-// ProbFunc gives, for each crop row of q4_ocr (N x 1024, 32x32 NIST36 style,
-// column by column), the probabilities of a fixed list of labels.
-type ProbFunc func(rows *mat.Dense) ([][]float64, error)
-
-// NetworkProbs is the ProbFunc of a q2_nn network that takes the crop rows as
-// they are (the Q3 network): row i of net.Predict(rows).
-func NetworkProbs(net *nn.Network) ProbFunc {
-	return func(rows *mat.Dense) ([][]float64, error) {
-		p, err := net.Predict(rows)
-		if err != nil {
-			return nil, err
-		}
-		n, _ := p.Dims()
-		out := make([][]float64, n)
-		for i := range n {
-			out[i] = p.RawRowView(i)
-		}
-		return out, nil
-	}
-}
-
-// EMNISTProbs returns the ProbFunc of m, a model of upright 28x28
-// white-on-black images (an EMNIST CNN) whose outputs classes names (m.Classes
-// when nil), and its labels: the distinct upper-cased class names in first-seen
-// order. Each crop row is converted with NISTToEMNIST, m gives the class
+// EMNISTProbs returns m as a model of q4_ocr, m being a model of upright
+// 28x28 white-on-black images (an EMNIST CNN) whose outputs classes names
+// (m.Classes when nil); its labels are the distinct upper-cased class names
+// in first-seen order. Each crop row is converted with NISTToEMNIST, m gives the class
 // probabilities p, and the probability of label L is
 //
 //	P(L) = Σ_{k : upper(classes[k]) = L} p_k,
 //
 // so EMNIST Balanced's lower-case classes (a b d e f g h n q r t) count for
 // their capitals, as the transcripts are upper case, and digits stay digits.
-func EMNISTProbs(m *Model, classes []string) (ProbFunc, []string) {
+// Its Classifier names each crop argmax_L P(L), ties going to the label met
+// first in classes' order.
+func EMNISTProbs(m *Model, classes []string) ocr.Probs {
 	if classes == nil && m != nil {
 		classes = m.Classes
 	}
@@ -117,7 +95,7 @@ func EMNISTProbs(m *Model, classes []string) (ProbFunc, []string) {
 		}
 		group[k] = g
 	}
-	return func(rows *mat.Dense) ([][]float64, error) {
+	return ocr.Probs{Labels: labels, F: func(rows *mat.Dense) ([][]float64, error) {
 		if m == nil {
 			return nil, fmt.Errorf("emnist classifier: nil model")
 		}
@@ -157,151 +135,20 @@ func EMNISTProbs(m *Model, classes []string) (ProbFunc, []string) {
 			}
 		}
 		return out, nil
-	}, labels
-}
-
-// NewEMNISTClassifier returns an ocr.Classifier backed by m, a model of
-// upright 28x28 white-on-black images (an EMNIST CNN) whose outputs classes
-// names (m.Classes when nil): the label of a crop is argmax_L P(L) of
-// EMNISTProbs (lower-case classes count for their capitals). Ties go to the
-// label met first in classes' order.
-func NewEMNISTClassifier(m *Model, classes []string) ocr.Classifier {
-	f, labels := EMNISTProbs(m, classes)
-	return ocr.ClassifierFunc(func(rows *mat.Dense) ([]string, error) {
-		p, err := f(rows)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]string, len(p))
-		for i, pi := range p {
-			out[i] = labels[argmaxWhere(pi, labels, nil)]
-		}
-		return out, nil
-	})
-}
-
-// argmaxWhere returns the index of the largest p[k] among the labels for
-// which keep is true (every label when keep is nil), the first one on ties;
-// -1 when none is kept.
-func argmaxWhere(p []float64, labels []string, keep func(string) bool) int {
-	best := -1
-	for k, v := range p {
-		if keep != nil && !keep(labels[k]) {
-			continue
-		}
-		if best < 0 || v > p[best] {
-			best = k
-		}
-	}
-	return best
-}
-
-func isLetter(s string) bool { return len(s) == 1 && s[0] >= 'A' && s[0] <= 'Z' }
-func isDigit(s string) bool  { return len(s) == 1 && s[0] >= '0' && s[0] <= '9' }
-
-// ReadWords reads img with q4_ocr's pipeline (ocr.Recognise) and decides
-// each word's characters together (the word rule). Every crop first gets
-// the label of largest probability under f (labels names f's columns). Then
-// each word (characters between word breaks) of two or more characters is
-// read either as letters only or as digits only, whichever is more probable
-// as a whole: with p_i the probabilities of character i,
-//
-//	letters if Σ_i log max_{L letter} p_i(L) ≥ Σ_i log max_{L digit} p_i(L),
-//
-// and each character becomes its most probable letter (or digit). A
-// handwritten O and 0 (or I and 1, S and 5, Z and 2) can look the same; the
-// rest of the word says which it is: "T0" becomes "TO", while "1234567890"
-// stays digits. Words that mix letters and digits are not read correctly. See
-// docs/q7_autodiff.md#q714-ocr-with-the-emnist-cnn.
-func ReadWords(img image.Image, f ProbFunc, labels []string) (*ocr.Result, error) {
-	var probs [][]float64
-	c := ocr.ClassifierFunc(func(rows *mat.Dense) ([]string, error) {
-		p, err := f(rows)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]string, len(p))
-		for i, pi := range p {
-			if len(pi) != len(labels) {
-				return nil, fmt.Errorf("word rule: %d probabilities for %d labels", len(pi), len(labels))
-			}
-			out[i] = labels[argmaxWhere(pi, labels, nil)]
-		}
-		probs = p
-		return out, nil
-	})
-	res, err := ocr.Recognise(img, c)
-	if err != nil {
-		return nil, err
-	}
-	k := 0 // crop index: the lines' characters are the crops in order
-	texts := make([]string, len(res.Lines))
-	for li := range res.Lines {
-		ln := &res.Lines[li]
-		start := 0
-		for j := range ln.Chars {
-			if j < len(ln.Chars)-1 && j < len(ln.Spaces) && !ln.Spaces[j] {
-				continue
-			}
-			wordRule(ln.Chars[start:j+1], probs[k+start:k+j+1], labels)
-			start = j + 1
-		}
-		k += len(ln.Chars)
-		var sb strings.Builder
-		for j, ch := range ln.Chars {
-			sb.WriteString(ch)
-			if j < len(ln.Spaces) && ln.Spaces[j] {
-				sb.WriteByte(' ')
-			}
-		}
-		ln.Text = sb.String()
-		texts[li] = ln.Text
-	}
-	res.Text = strings.Join(texts, "\n")
-	return res, nil
-}
-
-// wordRule re-decides the labels of one word in place (see ReadWords).
-func wordRule(chars []string, probs [][]float64, labels []string) {
-	if len(chars) < 2 {
-		return
-	}
-	var logL, logD float64
-	for i := range chars {
-		l, d := argmaxWhere(probs[i], labels, isLetter), argmaxWhere(probs[i], labels, isDigit)
-		if l < 0 || d < 0 {
-			return // a labelling without both letters and digits
-		}
-		logL += math.Log(probs[i][l])
-		logD += math.Log(probs[i][d])
-	}
-	keep := isLetter
-	if logD > logL {
-		keep = isDigit
-	}
-	for i := range chars {
-		chars[i] = labels[argmaxWhere(probs[i], labels, keep)]
-	}
+	}}
 }
 
 // LoadSimpleCNN reads a NewSimpleCNN model saved by Model.Save (for example
 // `recog q7 emnist`'s q7_emnist.safetensors): the name, input shape and
-// classes come from the file's metadata, and the dropout layers (which hold
+// classes come from the file's header, and the dropout layers (which hold
 // no parameters but shift the layer numbers in the parameter names) from the
 // tensor names.
 func LoadSimpleCNN(path string) (*Model, error) {
-	ts, meta, err := data.ReadSafetensors(path)
+	ts, h, err := modelio.Read(path)
 	if err != nil {
 		return nil, err
 	}
-	var in []int
-	var classes []string
-	if err := json.Unmarshal([]byte(meta["input"]), &in); err != nil {
-		return nil, fmt.Errorf("%s: metadata \"input\": %v", path, err)
-	}
-	if err := json.Unmarshal([]byte(meta["classes"]), &classes); err != nil {
-		return nil, fmt.Errorf("%s: metadata \"classes\": %v", path, err)
-	}
+	in := h.Input
 	if len(in) != 3 || in[0] != 1 || in[1] != in[2] {
 		return nil, fmt.Errorf("%s: input shape %v, want a simple CNN's [1 side side]", path, in)
 	}
@@ -309,16 +156,16 @@ func LoadSimpleCNN(path string) (*Model, error) {
 	if _, ok := ts["6.weight"]; ok { // conv, conv, pool, dropout, dense, dropout, dense
 		dropout = 0.25
 	}
-	name := meta["model"]
+	name := h.Model
 	if name == "" {
 		name = "simple-cnn"
 	}
-	// The initial values are overwritten by Load; any seed will do.
-	m, err := NewSimpleCNN(name, in[1], classes, dropout, false, rand.New(rand.NewPCG(0, 0)))
+	// The initial values are overwritten by load; any seed will do.
+	m, err := NewSimpleCNN(name, in[1], h.Classes, dropout, false, rand.New(rand.NewPCG(0, 0)))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if err := m.Load(path); err != nil {
+	if err := m.load(path, ts, h); err != nil {
 		return nil, err
 	}
 	return m, nil

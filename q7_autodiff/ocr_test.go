@@ -106,7 +106,7 @@ func TestEMNISTClassifierMergesCase(t *testing.T) {
 	lg := func(p float64) float32 { return float32(math.Log(p)) }
 	m := tinyModel(t, classes, []float32{lg(0.3), lg(0.25), lg(0.2), lg(0.25)}, []float32{0, 0, 0, 1})
 	defer m.Close()
-	c := NewEMNISTClassifier(m, nil)
+	c := EMNISTProbs(m, nil).Classifier()
 
 	inked := blankCrop()
 	for i := 8; i < 24; i++ {
@@ -130,16 +130,16 @@ func TestEMNISTClassifierErrors(t *testing.T) {
 	m := tinyModel(t, []string{"A", "B"}, []float32{0, 0}, []float32{0, 0})
 	defer m.Close()
 	row := mat.NewDense(1, ocr.CropSide*ocr.CropSide, data.ImageToRow(blankCrop()))
-	_, err := NewEMNISTClassifier(m, []string{"A"}).Classify(row)
+	_, err := EMNISTProbs(m, []string{"A"}).Classifier().Classify(row)
 	require.ErrorContains(t, err, "1 class names")
-	_, err = NewEMNISTClassifier(m, nil).Classify(mat.NewDense(1, 10, nil))
+	_, err = EMNISTProbs(m, nil).Classifier().Classify(mat.NewDense(1, 10, nil))
 	require.ErrorContains(t, err, "crops have 10 values")
-	_, err = NewEMNISTClassifier(nil, nil).Classify(row)
+	_, err = EMNISTProbs(nil, nil).Classifier().Classify(row)
 	require.ErrorContains(t, err, "nil model")
 	m32, err := NewModel("wide", []int{1, 32, 32}, []string{"A"}, rand.New(rand.NewPCG(1, 2)), Dense{Out: 1})
 	require.NoError(t, err)
 	defer m32.Close()
-	_, err = NewEMNISTClassifier(m32, nil).Classify(row)
+	_, err = EMNISTProbs(m32, nil).Classifier().Classify(row)
 	require.ErrorContains(t, err, "want 1x28x28")
 }
 
@@ -254,31 +254,6 @@ func TestOCRCropsLikeEMNIST(t *testing.T) {
 	g.Assert(t, "ocr_crops_vs_emnist.png", b)
 }
 
-// TestWordRule checks the word rule on hand-made probabilities over the
-// labels O, 0, T, 7, I, 1: "T0" reads as letters (0.9·0.3 for T, O against
-// 0.05·0.7 for 7, 0), "10" as digits, and a one-character word is left alone.
-func TestWordRule(t *testing.T) {
-	labels := []string{"O", "0", "T", "7", "I", "1"}
-	T := []float64{0, 0, 0.9, 0.05, 0.05, 0}
-	zero := []float64{0.3, 0.7, 0, 0, 0, 0}
-	one := []float64{0, 0, 0, 0, 0.4, 0.6}
-	tests := []struct {
-		chars []string
-		probs [][]float64
-		want  []string
-	}{
-		{[]string{"T", "0"}, [][]float64{T, zero}, []string{"T", "O"}},
-		{[]string{"1", "0"}, [][]float64{one, zero}, []string{"1", "0"}},
-		{[]string{"I", "0"}, [][]float64{{0, 0, 0, 0, 0.55, 0.45}, zero}, []string{"1", "0"}},
-		{[]string{"0"}, [][]float64{zero}, []string{"0"}},
-	}
-	for _, tc := range tests {
-		got := slices.Clone(tc.chars)
-		wordRule(got, tc.probs, labels)
-		require.Equal(t, tc.want, got, "%v", tc.chars)
-	}
-}
-
 // TestEMNISTOCRPhotos reads the four photos with a trained EMNIST CNN and
 // the word rule (ReadWords) and requires the overall CER (total edit
 // distance / total truth length) to be at most 0.05. No model is committed
@@ -290,25 +265,17 @@ func TestEMNISTOCRPhotos(t *testing.T) {
 	if path == "" {
 		t.Skip("RECOG_EMNIST_MODEL not set (train one with `recog q7 emnist --out DIR`)")
 	}
-	dir := datatest.Dir(t, "images")
+	photos, err := ocr.PhotosIn(datatest.Dir(t, "images"))
+	require.NoError(t, err)
 	m, err := LoadOCRModel(path)
 	require.NoError(t, err)
 	defer m.Close()
-	f, labels := EMNISTProbs(m, nil)
-	var dist, total int
-	for _, name := range []string{"01_list", "02_letters", "03_haiku", "04_deep"} {
-		img, err := ocr.Load(filepath.Join(dir, name+".jpg"))
-		require.NoError(t, err)
-		truth, err := os.ReadFile(filepath.Join(dir, name+".txt"))
-		require.NoError(t, err)
-		r, err := ReadWords(img, f, labels)
-		require.NoError(t, err)
-		cer, d, n := ocr.CER(r.Text, string(truth))
-		t.Logf("%s: CER %.4f (%d/%d)\n%s", name, cer, d, n, strings.TrimSpace(r.Text))
-		dist += d
-		total += n
+	c, err := ocr.Compare(photos, []ocr.Reader{{Model: EMNISTProbs(m, nil), Words: true}})
+	require.NoError(t, err)
+	for _, rd := range c.Readings[0] {
+		t.Logf("%s: CER %.4f (%d/%d)\n%s", rd.Photo.Name(), rd.Score.CER, rd.Score.Edits, rd.Score.Chars, strings.TrimSpace(rd.Result.Text))
 	}
-	overall := float64(dist) / float64(total)
-	t.Logf("overall CER %.4f (%d/%d)", overall, dist, total)
-	require.LessOrEqual(t, overall, 0.05)
+	total := c.Totals[0]
+	t.Logf("overall CER %.4f (%d/%d)", total.CER(), total.Edits, total.Chars)
+	require.LessOrEqual(t, total.CER(), 0.05)
 }

@@ -2,12 +2,11 @@ package autodiff
 
 import (
 	_ "embed" // the default OCR model
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 
 	"recog/internal/data"
+	"recog/internal/modelio"
 )
 
 // SmallCNNName is the model name (safetensors metadata "model") of the small
@@ -62,62 +61,43 @@ func NewSmallCNN(name string, side int, classes []string, dropout float64, rng *
 // metadata "model" is SmallCNNName, `recog q7 emnist-small`) or a
 // NewSimpleCNN (any other name, `recog q7 emnist`, LoadSimpleCNN).
 func LoadOCRModel(path string) (*Model, error) {
-	ts, meta, err := data.ReadSafetensors(path)
+	ts, h, err := modelio.Read(path)
 	if err != nil {
 		return nil, err
 	}
-	if meta["model"] != SmallCNNName {
+	if h.Model != SmallCNNName {
 		return LoadSimpleCNN(path)
 	}
-	return smallCNNFrom(path, ts, meta)
+	return smallCNNFrom(path, ts, h)
 }
 
 // ParseSmallCNN is LoadOCRModel for a NewSmallCNN file held in memory (buf,
 // named name in errors), for example an embedded one.
 func ParseSmallCNN(name string, buf []byte) (*Model, error) {
-	ts, meta, err := data.ParseSafetensors(name, buf)
+	ts, h, err := modelio.Parse(name, buf)
 	if err != nil {
 		return nil, err
 	}
-	if meta["model"] != SmallCNNName {
-		return nil, fmt.Errorf("%s: model %q, want %q", name, meta["model"], SmallCNNName)
+	if h.Model != SmallCNNName {
+		return nil, fmt.Errorf("%s: model %q, want %q", name, h.Model, SmallCNNName)
 	}
-	return smallCNNFrom(name, ts, meta)
+	return smallCNNFrom(name, ts, h)
 }
 
-// smallCNNFrom builds the NewSmallCNN that the metadata describes and copies
+// smallCNNFrom builds the NewSmallCNN that the header describes and copies
 // the tensors into it (every parameter present with its shape, no other).
-func smallCNNFrom(name string, ts map[string]data.Tensor, meta map[string]string) (*Model, error) {
-	var in []int
-	var classes []string
-	if err := json.Unmarshal([]byte(meta["input"]), &in); err != nil {
-		return nil, fmt.Errorf("%s: metadata \"input\": %v", name, err)
-	}
-	if err := json.Unmarshal([]byte(meta["classes"]), &classes); err != nil {
-		return nil, fmt.Errorf("%s: metadata \"classes\": %v", name, err)
-	}
+func smallCNNFrom(name string, ts map[string]data.Tensor, h modelio.Header) (*Model, error) {
+	in := h.Input
 	if len(in) != 3 || in[0] != 1 || in[1] != in[2] {
 		return nil, fmt.Errorf("%s: input shape %v, want a small CNN's [1 side side]", name, in)
 	}
-	// The initial values are overwritten below; any seed will do.
-	m, err := NewSmallCNN(meta["model"], in[1], classes, 0, rand.New(rand.NewPCG(0, 0)))
+	// The initial values are overwritten by load; any seed will do.
+	m, err := NewSmallCNN(h.Model, in[1], h.Classes, 0, rand.New(rand.NewPCG(0, 0)))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	for _, p := range m.Params {
-		t, ok := ts[p.Name]
-		if !ok {
-			return nil, fmt.Errorf("%s: no tensor %q for model %s", name, p.Name, m.Name)
-		}
-		if !slices.Equal(t.Shape, []int(p.Value.Shape())) {
-			return nil, fmt.Errorf("%s: tensor %q has shape %v, model %s wants %v", name, p.Name, t.Shape, m.Name, p.Value.Shape())
-		}
-	}
-	if len(ts) != len(m.Params) {
-		return nil, fmt.Errorf("%s: %d tensors, model %s has %d parameters", name, len(ts), m.Name, len(m.Params))
-	}
-	for _, p := range m.Params {
-		copy(p.Data(), ts[p.Name].Data)
+	if err := m.load(name, ts, h); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

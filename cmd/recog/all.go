@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
 	"io"
 	"math"
 	"os"
@@ -22,8 +21,10 @@ import (
 	reportdocs "recog/docs/report"
 	"recog/internal/blas"
 	"recog/internal/data"
+	"recog/internal/metrics"
 	"recog/internal/report"
 	"recog/internal/viz"
+	nn "recog/q2_nn"
 	ocr "recog/q4_ocr"
 	autodiff "recog/q7_autodiff"
 )
@@ -104,43 +105,20 @@ type allRun struct {
 	stderr               io.Writer
 	metrics              map[string]any  // per stage, JSON-normalised
 	emnist               *autodiff.Model // the q7_emnist stage's model, for q7_emnist_photos
-	photoCache           []photoCase     // see photos
+	photoCache           []ocr.Photo     // see photos
 }
 
-// photoCase is one photo of data/images, decoded, with its transcript.
-type photoCase struct {
-	path  string
-	img   image.Image
-	truth string
-}
-
-// photos returns every NN_name.jpg of data/images in name order, decoded,
-// with the transcript NN_name.txt beside it; the q4 and q7_emnist_photos
-// stages share one decoding.
-func (a *allRun) photos() ([]photoCase, error) {
-	if a.photoCache != nil {
-		return a.photoCache, nil
-	}
-	dir := filepath.Join(a.dataDir, "images")
-	paths, err := filepath.Glob(filepath.Join(dir, "*.jpg"))
-	if err != nil || len(paths) == 0 {
-		return nil, fmt.Errorf("%s: no photos (*.jpg)", dir)
-	}
-	slices.Sort(paths)
-	var out []photoCase
-	for _, p := range paths {
-		truth, err := os.ReadFile(strings.TrimSuffix(p, filepath.Ext(p)) + ".txt")
-		if err != nil {
-			return nil, fmt.Errorf("transcript of %s: %w", p, err)
-		}
-		img, err := ocr.Load(p)
+// photos returns the photos of data/images decoded, with their
+// transcripts; the q4 and q7_emnist_photos stages share one decoding.
+func (a *allRun) photos() ([]ocr.Photo, error) {
+	if a.photoCache == nil {
+		p, err := ocr.PhotosIn(filepath.Join(a.dataDir, "images"))
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, photoCase{path: p, img: img, truth: string(truth)})
+		a.photoCache = p
 	}
-	a.photoCache = out
-	return out, nil
+	return a.photoCache, nil
 }
 
 // allStage is one step of `recog all`; its metrics go under its name.
@@ -385,13 +363,13 @@ func (a *allRun) q7mlp(dir string) (map[string]any, error) {
 }
 
 // q4 reads every photo of data/images with the network trained by the q3
-// stage and scores it against the photo's transcript.
+// stage and scores it against the photo's transcript (ocr.Run).
 func (a *allRun) q4(dir string) (map[string]any, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	net, h, err := nn.LoadModel(filepath.Join(a.out, "q3", "q3_model.safetensors"))
+	if err != nil {
 		return nil, err
 	}
-	modelPath := filepath.Join(a.out, "q3", "q3_model.safetensors")
-	clf, _, err := ocr.LoadClassifier(modelPath)
+	p, err := q3Probs(net, h)
 	if err != nil {
 		return nil, err
 	}
@@ -399,69 +377,19 @@ func (a *allRun) q4(dir string) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := map[string]any{"model": "q3/q3_model.safetensors (this run)"}
-	var names []string
-	var dist, n int
-	for _, ph := range photos {
-		p, base, key, img, truth := ph.path, baseName(ph.path), photoKey(baseName(ph.path)), ph.img, ph.truth
-		res, err := ocr.Recognise(img, clf)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
-		}
-		fig := "q4_" + base + ".png"
-		if err := viz.SavePhotoPNG(ocr.OverlayMax(img, res, 1000), filepath.Join(dir, fig)); err != nil {
-			return nil, err
-		}
-		cer, d, l := ocr.CER(res.Text, truth)
-		dist, n = dist+d, n+l
-		s := ocr.ScoreBoxes(res.LineCounts(), truth)
-		got := strings.Split(ocr.Normalise(res.Text), "\n")
-		want := strings.Split(ocr.Normalise(truth), "\n")
-		rows := max(len(got), len(want))
-		gotRows, wantRows := make([]string, rows), make([]string, rows)
-		copy(gotRows, got)
-		copy(wantRows, want)
-		m[key] = map[string]any{
-			"photo": filepath.Base(p), "figure": fig, "cer": cer, "edits": d, "chars": l,
-			"boxes": sum(s.Found), "letters": sum(s.Want), "box_recall": s.Recall, "box_precision": s.Precision,
-			"boxes_per_line": s.Found, "chars_per_line": s.Want,
-			"text_lines": gotRows, "truth_lines": wantRows,
-		}
-		names = append(names, key)
-		fmt.Fprintf(a.log, "%s: CER %.3f (%d/%d), boxes recall %.3f precision %.3f\n", filepath.Base(p), cer, d, l, s.Recall, s.Precision)
+	res, err := ocr.Run(photos, ocr.Options{Reader: ocr.Reader{Model: p}, Model: "q3/q3_model.safetensors (this run)",
+		OverlayMax: 1000, Failures: true})
+	if err != nil {
+		return nil, err
 	}
-	m["photos"] = names
-	m["edits"], m["chars"] = dist, n
-	m["cer"] = float64(dist) / math.Max(float64(n), 1)
-	// Q4.1's two failure examples are drawn by TestFailures into golden/.
-	if root, err := data.RepoRoot(); err == nil {
-		if f, err := readJSONObject(filepath.Join(root, "golden", "q4_ocr", "failures.json")); err == nil {
-			m["failures"] = f
-			for _, name := range []string{"fail_touching.png", "fail_shadow.png"} {
-				b, err := os.ReadFile(filepath.Join(root, "golden", "q4_ocr", name))
-				if err != nil {
-					return nil, err
-				}
-				if err := os.WriteFile(filepath.Join(dir, "q4_"+name), b, 0o644); err != nil {
-					return nil, err
-				}
-			}
-		}
+	for _, r := range res.Readings {
+		s := r.Score
+		fmt.Fprintf(a.log, "%s: CER %.3f (%d/%d), boxes recall %.3f precision %.3f\n", filepath.Base(r.Photo.Path), s.CER, s.Edits, s.Chars, s.Boxes.Recall, s.Boxes.Precision)
 	}
-	return m, nil
-}
-
-// photoKey turns "01_list" into "p01_list" (a template field name).
-func photoKey(base string) string {
-	return "p" + regexp.MustCompile(`[^A-Za-z0-9_]`).ReplaceAllString(base, "_")
-}
-
-func sum(v []int) int {
-	s := 0
-	for _, x := range v {
-		s += x
+	if err := writeRun(dir, res.Metrics, res.Figures); err != nil {
+		return nil, err
 	}
-	return s
+	return metrics.Object(res.Metrics)
 }
 
 // cnn trains a Q7.1 CNN task on the sizes of a.set (the q7 command has no
@@ -536,55 +464,26 @@ func cnnStage(task string) func(*allRun, string) (map[string]any, error) {
 }
 
 // emnistPhotos reads the Q4 photos with the EMNIST CNN of the q7_emnist
-// stage, crop by crop (autodiff.NewEMNISTClassifier) and with the word rule
-// (autodiff.ReadWords), and scores both against the transcripts.
+// stage, crop by crop and with the word rule, and with the embedded small
+// CNN and the word rule (`recog ocr`'s default), and scores them
+// (ocr.Compare).
 func (a *allRun) emnistPhotos(dir string) (map[string]any, error) {
 	photos, err := a.photos()
 	if err != nil {
 		return nil, err
 	}
-	clf := autodiff.NewEMNISTClassifier(a.emnist, nil)
-	probs, labels := autodiff.EMNISTProbs(a.emnist, nil)
-	// The embedded small CNN, the default of `recog ocr`, read with the word
-	// rule as that command does.
 	def, err := autodiff.DefaultOCRModel()
 	if err != nil {
 		return nil, err
 	}
 	defer def.Close()
-	defProbs, defLabels := autodiff.EMNISTProbs(def, nil)
-	m := map[string]any{}
-	var names []string
-	var dist, wdist, ddist, n int
-	for _, ph := range photos {
-		p, key, img, truth := ph.path, photoKey(baseName(ph.path)), ph.img, ph.truth
-		res, err := ocr.Recognise(img, clf)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
-		}
-		words, err := autodiff.ReadWords(img, probs, labels)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
-		}
-		defWords, err := autodiff.ReadWords(img, defProbs, defLabels)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
-		}
-		cer, d, l := ocr.CER(res.Text, truth)
-		wcer, wd, _ := ocr.CER(words.Text, truth)
-		dcer, dd, _ := ocr.CER(defWords.Text, truth)
-		dist, wdist, ddist, n = dist+d, wdist+wd, ddist+dd, n+l
-		m[key] = map[string]any{"photo": filepath.Base(p), "cer": cer, "edits": d, "chars": l, "words_cer": wcer, "words_edits": wd,
-			"default_words_cer": dcer, "default_words_edits": dd}
-		names = append(names, key)
+	em := autodiff.EMNISTProbs(a.emnist, nil)
+	c, err := ocr.Compare(photos, []ocr.Reader{{Model: em}, {Name: "words", Model: em, Words: true},
+		{Name: "default_words", Model: autodiff.EMNISTProbs(def, nil), Words: true}})
+	if err != nil {
+		return nil, err
 	}
-	m["photos"] = names
-	m["edits"], m["words_edits"], m["chars"] = dist, wdist, n
-	m["cer"] = float64(dist) / math.Max(float64(n), 1)
-	m["words_cer"] = float64(wdist) / math.Max(float64(n), 1)
-	m["default_words_edits"] = ddist
-	m["default_words_cer"] = float64(ddist) / math.Max(float64(n), 1)
-	return m, nil
+	return metrics.Object(c.Metrics)
 }
 
 // flowers runs Q7.2 with a.set.flowers, as `recog q7 flowers` does.

@@ -3,13 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
-	"image"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"recog/internal/data"
+	"recog/internal/modelio"
 	"recog/internal/viz"
 	nn "recog/q2_nn"
 	train "recog/q3_train"
@@ -38,7 +38,7 @@ stderr.
               crops) or by "recog q7 emnist-small" / "recog q7 emnist" (an
               EMNIST CNN, crops shrunk to 28x28 white on black); the file's
               metadata says which. "--model q3" is the Q3 network embedded
-              in the program (q4_ocr/model/README.md; a file named q3: ./q3).
+              in the program (q3_train/model/README.md; a file named q3: ./q3).
               Default: the small EMNIST CNN embedded in the program
               (q7_autodiff/model/README.md).
 --words       the word rule (default on): each word of two or more
@@ -115,64 +115,68 @@ func runOCR(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	rd, err := loadOCRReader(*model, *words)
+	rd, desc, closeModel, err := loadOCRReader(*model, *words)
 	if err != nil {
 		return err
 	}
-	defer rd.close()
-	rule := "word rule on"
-	if !*words {
-		rule = "word rule off"
-	}
-	fmt.Fprintf(stderr, "recog ocr: model %s; %s\n", rd.desc, rule)
+	defer closeModel()
+	rule := map[bool]string{true: "word rule on", false: "word rule off"}[*words]
+	fmt.Fprintf(stderr, "recog ocr: model %s; %s\n", desc, rule)
 
-	var totalDist, totalLen int
-	for i, p := range photos {
-		var want string
-		if truths[i] != "" {
+	var total ocr.Tally
+	for i, path := range photos {
+		p := ocr.Photo{Path: path, HasTruth: truths[i] != ""}
+		if p.HasTruth {
 			b, err := os.ReadFile(truths[i])
 			if err != nil {
 				return fmt.Errorf("transcript: %w", err)
 			}
-			want = string(b)
+			p.Truth = string(b)
 		}
-		img, err := ocr.Load(p)
+		if p.Image, err = ocr.Load(path); err != nil {
+			return err
+		}
+		r, err := rd.ReadPhoto(p)
 		if err != nil {
 			return err
 		}
-		res, err := rd.read(img)
-		if err != nil {
-			return fmt.Errorf("%s: %w", p, err)
+		if err := printReading(stdout, r, i, len(photos), overlays[i], *boxesMax); err != nil {
+			return err
 		}
-		if len(photos) > 1 {
-			if i > 0 {
-				fmt.Fprintln(stdout)
-			}
-			fmt.Fprintf(stdout, "== %s ==\n", p)
-		}
-		if res.Text != "" {
-			fmt.Fprintln(stdout, res.Text)
-		}
-		if overlays[i] != "" {
-			if err := viz.SaveImagePNG(ocr.OverlayMax(img, res, *boxesMax), overlays[i]); err != nil {
-				return err
-			}
-		}
-		if truths[i] == "" {
-			continue
-		}
-		cer, dist, n := ocr.CER(res.Text, want)
-		totalDist, totalLen = totalDist+dist, totalLen+n
-		s := ocr.ScoreBoxes(res.LineCounts(), want)
-		fmt.Fprintf(stdout, "-- %s: CER %.3f (%d edits / %d characters); boxes recall %.3f, precision %.3f; boxes per line %v, transcript %v\n",
-			filepath.Base(p), cer, dist, n, s.Recall, s.Precision, s.Found, s.Want)
+		total.Add(r.Score)
 	}
 	if *truth != "" && len(photos) > 1 {
-		if totalLen == 0 {
+		if total.Chars == 0 {
 			return errors.New("--truth: the transcripts are empty")
 		}
 		fmt.Fprintf(stdout, "-- overall CER %.3f (%d edits / %d characters, %d photos)\n",
-			float64(totalDist)/float64(totalLen), totalDist, totalLen, len(photos))
+			total.CER(), total.Edits, total.Chars, len(photos))
+	}
+	return nil
+}
+
+// printReading prints the text of photo i of n (after a line "== PHOTO =="
+// when there are several), writes its overlay when overlay is set and
+// prints its score when it has a transcript.
+func printReading(stdout io.Writer, r ocr.Reading, i, n int, overlay string, boxesMax int) error {
+	if n > 1 {
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		fmt.Fprintf(stdout, "== %s ==\n", r.Photo.Path)
+	}
+	if r.Result.Text != "" {
+		fmt.Fprintln(stdout, r.Result.Text)
+	}
+	if overlay != "" {
+		if err := viz.SaveImagePNG(ocr.OverlayMax(r.Photo.Image, r.Result, boxesMax), overlay); err != nil {
+			return err
+		}
+	}
+	if r.Photo.HasTruth {
+		s := r.Score
+		fmt.Fprintf(stdout, "-- %s: CER %.3f (%d edits / %d characters); boxes recall %.3f, precision %.3f; boxes per line %v, transcript %v\n",
+			filepath.Base(r.Photo.Path), s.CER, s.Edits, s.Chars, s.Boxes.Recall, s.Boxes.Precision, s.Boxes.Found, s.Boxes.Want)
 	}
 	return nil
 }
@@ -191,96 +195,68 @@ func overlayName(pattern, base string) string {
 	return strings.TrimSuffix(pattern, ext) + "_" + base + ext
 }
 
-// ocrReader reads a photo with one model.
-type ocrReader struct {
-	desc  string // the model, for the message on stderr
-	read  func(img image.Image) (*ocr.Result, error)
-	close func()
-}
-
-// loadOCRReader returns the reader of `recog ocr --model spec`: spec "" is
-// the embedded small EMNIST CNN (autodiff.DefaultOCRModel), "q3" the
-// embedded Q3 network (ocr.DefaultModel), anything else a file whose
-// safetensors metadata says what it holds: "format" = "recog-mlp" for a Q3
-// network (train.LoadModel), a "model" name and an "input" shape for a q7
-// EMNIST CNN (autodiff.LoadOCRModel). With words, each word is read with the
-// word rule (autodiff.ReadWords); otherwise each crop is named on its own
-// (ocr.Recognise).
-func loadOCRReader(spec string, words bool) (*ocrReader, error) {
+// loadOCRReader returns the reader of `recog ocr --model spec`, a
+// description of its model for stderr and the function that releases it:
+// spec "" is the embedded small EMNIST CNN (autodiff.DefaultOCRModel), "q3"
+// the Q3 network embedded in q3_train, anything else a model file whose
+// header says what it holds (internal/modelio): a q2 network saved by
+// `recog q3 --save` (nn.LoadModel) or an EMNIST CNN saved by `recog q7
+// emnist[-small]` (autodiff.LoadOCRModel). With words, each word is read
+// with the word rule.
+func loadOCRReader(spec string, words bool) (ocr.Reader, string, func(), error) {
+	none := func() {}
 	switch spec {
 	case "":
 		m, err := autodiff.DefaultOCRModel()
 		if err != nil {
-			return nil, err
+			return ocr.Reader{}, "", none, err
 		}
-		return emnistReader(m, fmt.Sprintf("embedded small EMNIST CNN (q7_autodiff/model/%s, %d parameters)", autodiff.DefaultOCRModelFile, m.NumParams()), words), nil
+		desc := fmt.Sprintf("embedded small EMNIST CNN (q7_autodiff/model/%s, %d parameters)", autodiff.DefaultOCRModelFile, m.NumParams())
+		return ocr.Reader{Model: autodiff.EMNISTProbs(m, nil), Words: words}, desc, m.Close, nil
 	case "q3":
-		net, meta, err := ocr.DefaultModel()
+		net, h, err := train.DefaultModel()
 		if err != nil {
-			return nil, err
+			return ocr.Reader{}, "", none, err
 		}
-		return q3Reader(net, meta, "embedded Q3 network (q4_ocr/model/"+ocr.DefaultModelFile+")", words)
+		p, err := q3Probs(net, h)
+		return ocr.Reader{Model: p, Words: words}, "embedded Q3 network (q3_train/model/" + train.DefaultModelFile + ")", none, err
 	}
-	_, meta, err := data.ReadSafetensors(spec)
+	_, h, err := modelio.Read(spec)
 	if err != nil {
-		return nil, fmt.Errorf("--model: %w", err)
+		return ocr.Reader{}, "", none, fmt.Errorf("--model: %w", err)
 	}
 	switch {
-	case meta[train.MetaFormat] == train.ModelFormat:
-		net, meta, err := train.LoadModel(spec)
+	case h.Model == nn.ModelName:
+		net, h, err := nn.LoadModel(spec)
 		if err != nil {
-			return nil, err
+			return ocr.Reader{}, "", none, err
 		}
-		r, err := q3Reader(net, meta, "Q3 network "+spec, words)
+		p, err := q3Probs(net, h)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", spec, err)
+			return ocr.Reader{}, "", none, fmt.Errorf("%s: %w", spec, err)
 		}
-		return r, nil
-	case meta["model"] != "" && meta["input"] != "":
+		return ocr.Reader{Model: p, Words: words}, "Q3 network " + spec, none, nil
+	case h.Input != nil:
 		m, err := autodiff.LoadOCRModel(spec)
 		if err != nil {
-			return nil, err
+			return ocr.Reader{}, "", none, err
 		}
 		if m.InputSize() != autodiff.EMNISTSide*autodiff.EMNISTSide || len(m.Input) != 3 {
 			m.Close()
-			return nil, fmt.Errorf("%s: model %s takes %v inputs, want an EMNIST model of [1 %d %d]", spec, m.Name, m.Input, autodiff.EMNISTSide, autodiff.EMNISTSide)
+			return ocr.Reader{}, "", none, fmt.Errorf("%s: model %s takes %v inputs, want an EMNIST model of [1 %d %d]", spec, m.Name, m.Input, autodiff.EMNISTSide, autodiff.EMNISTSide)
 		}
-		return emnistReader(m, fmt.Sprintf("%s %s (%d parameters)", m.Name, spec, m.NumParams()), words), nil
+		desc := fmt.Sprintf("%s %s (%d parameters)", m.Name, spec, m.NumParams())
+		return ocr.Reader{Model: autodiff.EMNISTProbs(m, nil), Words: words}, desc, m.Close, nil
 	}
-	return nil, fmt.Errorf("%s: not a model of recog q3 --save (metadata format %q) or of recog q7 emnist[-small] (metadata model and input)", spec, train.ModelFormat)
+	return ocr.Reader{}, "", none, fmt.Errorf("%s: not a model of recog q3 --save (model %q) or of recog q7 emnist[-small] (a model with an input shape)", spec, nn.ModelName)
 }
 
-// emnistReader reads with an EMNIST model (autodiff.EMNISTProbs: crops
-// shrunk to 28x28 white on black, lower-case classes counted as capitals).
-func emnistReader(m *autodiff.Model, desc string, words bool) *ocrReader {
-	r := &ocrReader{desc: desc, close: m.Close}
-	if words {
-		probs, labels := autodiff.EMNISTProbs(m, nil)
-		r.read = func(img image.Image) (*ocr.Result, error) { return autodiff.ReadWords(img, probs, labels) }
-	} else {
-		c := autodiff.NewEMNISTClassifier(m, nil)
-		r.read = func(img image.Image) (*ocr.Result, error) { return ocr.Recognise(img, c) }
+// q3Probs returns a Q3 network as a model of q4_ocr, its outputs named by
+// the file's classes (NIST36's when it names none).
+func q3Probs(net *nn.Network, h modelio.Header) (ocr.Probs, error) {
+	classes := h.Classes
+	if classes == nil {
+		classes = data.NIST36Classes
 	}
-	return r
-}
-
-// q3Reader reads with a Q3 network (ocr.NetworkClassifier; with words, its
-// softmax outputs feed the word rule).
-func q3Reader(net *nn.Network, meta map[string]string, desc string, words bool) (*ocrReader, error) {
-	c, err := ocr.NetworkClassifier(net, meta)
-	if err != nil {
-		return nil, err
-	}
-	r := &ocrReader{desc: desc, close: func() {}}
-	if !words {
-		r.read = func(img image.Image) (*ocr.Result, error) { return ocr.Recognise(img, c) }
-		return r, nil
-	}
-	labels := data.NIST36Classes
-	if s := meta[train.MetaClasses]; s != "" {
-		labels = strings.Split(s, ",")
-	}
-	probs := autodiff.NetworkProbs(net)
-	r.read = func(img image.Image) (*ocr.Result, error) { return autodiff.ReadWords(img, probs, labels) }
-	return r, nil
+	return ocr.NetworkProbs(net, classes)
 }

@@ -22,6 +22,7 @@ import (
 
 	"recog/internal/data"
 	"recog/internal/datatest"
+	train "recog/q3_train"
 	ocr "recog/q4_ocr"
 	autodiff "recog/q7_autodiff"
 )
@@ -190,11 +191,11 @@ func TestOCRGenerated(t *testing.T) {
 func TestOCRModelFlag(t *testing.T) {
 	dir := t.TempDir()
 	photo := writeFile(t, dir, "p.png", encodePNG(t, page(true)))
-	_, meta, err := ocr.DefaultModel()
+	_, h, err := train.DefaultModel()
 	require.NoError(t, err)
-	require.Equal(t, "recog q3", meta["trained_by"])
+	require.Equal(t, "recog q3", h.Meta["trained_by"])
 	q3 := filepath.Join(dir, "q3.safetensors")
-	b, err := os.ReadFile(filepath.Join("..", "..", "q4_ocr", "model", ocr.DefaultModelFile))
+	b, err := os.ReadFile(filepath.Join("..", "..", "q3_train", "model", train.DefaultModelFile))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(q3, b, 0o644))
 	cnn := filepath.Join(dir, "cnn.safetensors")

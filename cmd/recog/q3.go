@@ -231,14 +231,13 @@ func runQ3Train(s train.Sets, cfg train.Config, deepClasses []int, out, modelPat
 
 	// Model.
 	meta := map[string]string{
-		train.MetaClasses: strings.Join(classes, ","),
-		"epochs":          strconv.Itoa(cfg.Epochs), "lr": strconv.FormatFloat(cfg.LR, 'g', -1, 64),
+		"epochs": strconv.Itoa(cfg.Epochs), "lr": strconv.FormatFloat(cfg.LR, 'g', -1, 64),
 		"batch": strconv.Itoa(cfg.BatchSize), "seed": strconv.FormatUint(cfg.Seed, 10),
 		"valid_acc": strconv.FormatFloat(f.ValidAcc, 'f', 6, 64), "test_acc": strconv.FormatFloat(res.TestAcc, 'f', 6, 64),
 		"trained_by": "recog q3",
 	}
 	if modelPath != "-" {
-		if err := train.SaveModel(modelPath, res.Net, meta); err != nil {
+		if err := nn.SaveModel(modelPath, res.Net, classes, meta); err != nil {
 			return err
 		}
 	}

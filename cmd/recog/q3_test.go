@@ -9,8 +9,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"recog/internal/data"
 	"recog/internal/datatest"
-	train "recog/q3_train"
+	nn "recog/q2_nn"
 )
 
 func TestQ3Usage(t *testing.T) {
@@ -59,11 +60,11 @@ func TestQ3OneEpoch(t *testing.T) {
 		require.Contains(t, m, k)
 	}
 	require.Len(t, m["valid_acc_curve"], 1)
-	net, meta, err := train.LoadModel(filepath.Join(out, "q3_model.safetensors"))
+	net, h, err := nn.LoadModel(filepath.Join(out, "q3_model.safetensors"))
 	require.NoError(t, err)
 	require.Equal(t, 36, net.Out())
-	require.Equal(t, "recog q3", meta["trained_by"])
-	require.True(t, strings.HasPrefix(meta["classes"], "A,B,C"))
+	require.Equal(t, "recog q3", h.Meta["trained_by"])
+	require.Equal(t, data.NIST36Classes, h.Classes)
 
 	code, stdout, errs = recog("bench", "--run", "q3/forward-valid", "--repeat", "1", "--data", filepath.Dir(dir))
 	require.Equal(t, 0, code, errs)

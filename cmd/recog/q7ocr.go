@@ -2,14 +2,12 @@ package main
 
 import (
 	"fmt"
-	"image"
 	"io"
-	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"recog/internal/data"
+	nn "recog/q2_nn"
 	train "recog/q3_train"
 	ocr "recog/q4_ocr"
 	autodiff "recog/q7_autodiff"
@@ -38,126 +36,80 @@ func runQ7OCR(args []string, stdout, stderr io.Writer) error {
 	q3Model := fs.String("q3-model", "", "Q3 network `FILE` saved by `recog q3 --save` (default: the embedded one)")
 	dataDir := fs.String("data", "", "data `DIR` (default <repo>/data)")
 	out := fs.String("out", "out/q7ocr", "output `DIR`")
-	photos, err := parseInterleaved(fs, args)
+	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
 	if *model == "" {
 		return usagef("--model FILE is required (train one with `recog q7 emnist --out DIR`)")
 	}
-	if len(photos) == 0 {
-		if *dataDir == "" {
-			*dataDir = data.DefaultDir()
-		}
-		photos, err = filepath.Glob(filepath.Join(*dataDir, "images", "*.jpg"))
-		if err != nil {
-			return err
-		}
-		if len(photos) == 0 {
-			return fmt.Errorf("%s: no photos (run `recog data images` first)", filepath.Join(*dataDir, "images"))
-		}
-		slices.Sort(photos)
+	photos, err := ocr.PhotoFiles(paths)
+	if len(paths) == 0 {
+		photos, err = ocr.PhotosIn(filepath.Join(dataOr(*dataDir), "images"))
+	}
+	if err != nil {
+		return err
 	}
 	m, err := autodiff.LoadOCRModel(*model)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	net, meta, err := ocr.DefaultModel()
+	net, h, err := train.DefaultModel()
 	if *q3Model != "" {
-		net, meta, err = train.LoadModel(*q3Model)
+		net, h, err = nn.LoadModel(*q3Model)
 	}
 	if err != nil {
 		return err
 	}
-	q3Labels := data.NIST36Classes
-	if c := meta[train.MetaClasses]; c != "" {
-		q3Labels = strings.Split(c, ",")
+	q3, err := q3Probs(net, h)
+	if err != nil {
+		return fmt.Errorf("q3 model: %w", err)
 	}
-	if net.In() != ocr.CropSide*ocr.CropSide || net.Out() != len(q3Labels) {
-		return fmt.Errorf("q3 model: %d inputs and %d outputs, want %d and %d", net.In(), net.Out(), ocr.CropSide*ocr.CropSide, len(q3Labels))
-	}
-	q3Probs := autodiff.NetworkProbs(net)
-	emProbs, emLabels := autodiff.EMNISTProbs(m, nil)
-	emClassifier := autodiff.NewEMNISTClassifier(m, nil)
-	q3Classifier, err := ocr.NetworkClassifier(net, meta)
+	em := autodiff.EMNISTProbs(m, nil)
+	c, err := ocr.Compare(photos, []ocr.Reader{{Name: "emnist", Model: em}, {Name: "emnist_words", Model: em, Words: true},
+		{Name: "q3", Model: q3}, {Name: "q3_words", Model: q3, Words: true}})
 	if err != nil {
 		return err
 	}
-	plain := func(c ocr.Classifier) func(image.Image) (*ocr.Result, error) {
-		return func(img image.Image) (*ocr.Result, error) { return ocr.Recognise(img, c) }
+	printComparison(stdout, c)
+	return writeRun(*out, struct {
+		Model string             `json:"model"`
+		C     ocr.CompareMetrics `metrics:"inline"`
+	}{*model, c.Metrics}, nil)
+}
+
+// printComparison prints the CER of each reader on each photo and overall,
+// then the texts of the EMNIST readers.
+func printComparison(w io.Writer, c *ocr.Comparison) {
+	fmt.Fprintf(w, "CER per photo (word rule: ocr.ReadWords)\n%-12s %6s", "photo", "chars")
+	for _, r := range c.Readers {
+		fmt.Fprintf(w, " %13s", r)
 	}
-	words := func(f autodiff.ProbFunc, labels []string) func(image.Image) (*ocr.Result, error) {
-		return func(img image.Image) (*ocr.Result, error) { return autodiff.ReadWords(img, f, labels) }
-	}
-	readers := []struct {
-		name string
-		read func(image.Image) (*ocr.Result, error)
-	}{
-		{"emnist", plain(emClassifier)},
-		{"emnist_words", words(emProbs, emLabels)},
-		{"q3", plain(q3Classifier)},
-		{"q3_words", words(q3Probs, q3Labels)},
-	}
-	dist := make([]int, len(readers))
-	total := 0
-	metrics := map[string]any{"model": *model, "photos": len(photos)}
-	fmt.Fprintf(stdout, "CER per photo (word rule: autodiff.ReadWords)\n%-12s %6s", "photo", "chars")
-	for _, r := range readers {
-		fmt.Fprintf(stdout, " %13s", r.name)
-	}
-	fmt.Fprintln(stdout)
+	fmt.Fprintln(w)
 	var texts strings.Builder
-	for _, p := range photos {
-		img, err := ocr.Load(p)
-		if err != nil {
-			return err
-		}
-		tp := strings.TrimSuffix(p, filepath.Ext(p)) + ".txt"
-		tb, err := os.ReadFile(tp)
-		if err != nil {
-			return fmt.Errorf("%s: truth: %w", p, err)
-		}
-		name := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
-		cers := make([]float64, len(readers))
-		var n int
-		for i, r := range readers {
-			res, err := r.read(img)
-			if err != nil {
-				return fmt.Errorf("%s: %w", p, err)
-			}
-			var d int
-			cers[i], d, n = ocr.CER(res.Text, string(tb))
-			dist[i] += d
-			metrics[r.name+"_cer_"+name] = cers[i]
-			if strings.HasPrefix(r.name, "emnist") {
-				fmt.Fprintf(&texts, "--- %s (%s)\n%s\n", name, r.name, res.Text)
+	for j, rd := range c.Readings[0] {
+		fmt.Fprintf(w, "%-12s %6d", rd.Photo.Name(), rd.Score.Chars)
+		for i, r := range c.Readers {
+			fmt.Fprintf(w, " %13.4f", c.Readings[i][j].Score.CER)
+			if strings.HasPrefix(r, "emnist") {
+				fmt.Fprintf(&texts, "--- %s (%s)\n%s\n", rd.Photo.Name(), r, c.Readings[i][j].Result.Text)
 			}
 		}
-		total += n
-		fmt.Fprintf(stdout, "%-12s %6d", name, n)
-		for _, c := range cers {
-			fmt.Fprintf(stdout, " %13.4f", c)
-		}
-		fmt.Fprintln(stdout)
+		fmt.Fprintln(w)
 	}
-	for i, r := range readers {
-		c := 0.0
-		if total > 0 {
-			c = float64(dist[i]) / float64(total)
-		}
-		metrics[r.name+"_cer"] = c
-		metrics[r.name+"_edits"] = dist[i]
+	fmt.Fprintf(w, "%-12s %6d", "overall", c.Totals[0].Chars)
+	for _, t := range c.Totals {
+		fmt.Fprintf(w, " %13.4f", t.CER())
 	}
-	metrics["truth_chars"] = total
-	fmt.Fprintf(stdout, "%-12s %6d", "overall", total)
-	for _, r := range readers {
-		fmt.Fprintf(stdout, " %13.4f", metrics[r.name+"_cer"])
+	fmt.Fprintln(w)
+	fmt.Fprint(w, texts.String())
+}
+
+// dataOr returns dir, or data.DefaultDir() when dir is "".
+func dataOr(dir string) string {
+	if dir == "" {
+		return data.DefaultDir()
 	}
-	fmt.Fprintln(stdout)
-	fmt.Fprint(stdout, texts.String())
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return err
-	}
-	return writeQMetrics(filepath.Join(*out, "metrics.json"), metrics)
+	return dir
 }

@@ -7,6 +7,9 @@ import (
 	"math/rand/v2"
 )
 
+// The synthetic pages of Failures (and of the tests): letters drawn as
+// strokes on a grey page with mild noise.
+
 // strokeFont draws capital letters as line segments in a unit box: x to the
 // right 0..1, y down 0..1.
 var strokeFont = map[rune][][4]float64{
@@ -58,7 +61,7 @@ func (c *canvas) segment(x0, y0, x1, y1, width float64, ink uint8) {
 }
 
 // text writes s with letters w x h pixels, the first at (x, y), advancing by
-// w + gap; spaces advance by w + gap too. It returns the letters' boxes.
+// w + gap; spaces advance by w + gap too.
 func (c *canvas) text(s string, x, y, w, h, gap, width float64, ink uint8) {
 	for _, r := range s {
 		for _, sg := range strokeFont[r] {

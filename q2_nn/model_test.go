@@ -1,35 +1,36 @@
-package train
+package nn
 
 import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"recog/internal/data"
+	"recog/internal/modelio"
 	"recog/internal/vec"
-	nn "recog/q2_nn"
 )
 
 // TestSaveLoadRoundTrip saves a network and loads it back: names,
 // activations and shapes are equal, every parameter equals its float32
 // rounding, the outputs agree to float32 precision with the same argmax, and
-// the caller's metadata comes back with the reserved keys added.
+// the class names and the caller's metadata come back with the format's keys
+// added.
 func TestSaveLoadRoundTrip(t *testing.T) {
-	net := randomNet(t, 64, 36, 3)
+	net, ds := classifier32(t, 64, 36, 200, 3)
 	path := filepath.Join(t.TempDir(), "m.safetensors")
-	meta := map[string]string{MetaClasses: "A,B", "epochs": "50"}
-	require.NoError(t, SaveModel(path, net, meta))
+	classes := strings.Split("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", "")
+	require.NoError(t, SaveModel(path, net, classes, map[string]string{"epochs": "50"}))
 
-	got, gotMeta, err := LoadModel(path)
+	got, h, err := LoadModel(path)
 	require.NoError(t, err)
-	require.Equal(t, map[string]string{
-		MetaClasses: "A,B", "epochs": "50",
-		MetaFormat: ModelFormat, MetaVersion: ModelVersion, MetaDType: "F32",
+	require.Equal(t, modelio.Header{Model: ModelName, Input: []int{1024}, Classes: classes, Meta: map[string]string{
+		"epochs": "50", MetaVersion: ModelVersion, MetaDType: "F32",
 		MetaLayers: "layer1,output", MetaActivations: "sigmoid,softmax", MetaSizes: "1024,64,36",
-	}, gotMeta)
+	}}, h)
 	require.Len(t, got.Layers, 2)
 	for i, l := range got.Layers {
 		want := net.Layers[i]
@@ -45,10 +46,9 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 			require.Equal(t, float64(float32(v)), l.B[j])
 		}
 	}
-	x := blobs(t, 200, 36, newRand(4)).X
-	p0, err := net.Predict(x)
+	p0, err := net.Predict(ds.X)
 	require.NoError(t, err)
-	p1, err := got.Predict(x)
+	p1, err := got.Predict(ds.X)
 	require.NoError(t, err)
 	for i := range 200 {
 		require.Equal(t, vec.Argmax(p0.RawRowView(i)), vec.Argmax(p1.RawRowView(i)), "row %d", i)
@@ -60,20 +60,25 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 
 func TestSaveModelRejects(t *testing.T) {
 	dir := t.TempDir()
-	net := randomNet(t, 4, 3, 1)
-	require.ErrorContains(t, SaveModel(filepath.Join(dir, "a"), net, map[string]string{"version": "7"}), `metadata key "version" is reserved`)
-	require.ErrorContains(t, SaveModel(filepath.Join(dir, "a"), nil, nil), "no layers")
+	net, _ := classifier32(t, 4, 3, 1, 1)
+	require.ErrorContains(t, SaveModel(filepath.Join(dir, "a"), net, nil, map[string]string{"version": "7"}), `metadata key "version" is reserved`)
+	require.ErrorContains(t, SaveModel(filepath.Join(dir, "a"), net, nil, map[string]string{"classes": "A"}), `metadata key "classes" is reserved`)
+	require.ErrorContains(t, SaveModel(filepath.Join(dir, "a"), net, []string{"A"}, nil), "1 class names for 3 outputs")
+	require.ErrorContains(t, SaveModel(filepath.Join(dir, "a"), nil, nil, nil), "no layers")
 	bad := net.Clone()
 	bad.Layers[1].Name = "out.put"
-	require.ErrorContains(t, SaveModel(filepath.Join(dir, "a"), bad, nil), "without commas or dots")
+	require.ErrorContains(t, SaveModel(filepath.Join(dir, "a"), bad, nil, nil), "without commas or dots")
 	bad.Layers[1].Name = "layer1"
-	require.ErrorContains(t, SaveModel(filepath.Join(dir, "a"), bad, nil), `two layers are named "layer1"`)
+	require.ErrorContains(t, SaveModel(filepath.Join(dir, "a"), bad, nil, nil), `two layers are named "layer1"`)
 	_, err := os.Stat(filepath.Join(dir, "a"))
 	require.True(t, os.IsNotExist(err), "no file is written on error")
 }
 
 // TestLoadModelErrors writes broken models with data.WriteSafetensors and
-// checks that each error names the file and the problem.
+// checks that each error names the file and the problem. The good model is
+// a version-1 file, written before the metadata convention of
+// internal/modelio ("format" names the architecture, the classes are one
+// comma-separated string), which loads as the embedded Q3 network does.
 func TestLoadModelErrors(t *testing.T) {
 	dir := t.TempDir()
 	good := func() (map[string]data.Tensor, map[string]string) {
@@ -83,7 +88,7 @@ func TestLoadModelErrors(t *testing.T) {
 				"output.W": {Shape: []int{3, 2}, Data: make([]float32, 6)},
 				"output.b": {Shape: []int{2}, Data: make([]float32, 2)},
 			}, map[string]string{
-				"format": "recog-mlp", "version": "1", "dtype": "F32",
+				"format": "recog-mlp", "version": "1", "dtype": "F32", "classes": "X,Y",
 				"layers": "layer1,output", "activations": "sigmoid,softmax", "sizes": "4,3,2",
 			}
 	}
@@ -93,8 +98,9 @@ func TestLoadModelErrors(t *testing.T) {
 		error string
 	}{
 		{"good", func(map[string]data.Tensor, map[string]string) {}, ""},
-		{"no format", func(_ map[string]data.Tensor, m map[string]string) { delete(m, "format") }, `metadata "format" is "", want "recog-mlp"`},
-		{"version 2", func(_ map[string]data.Tensor, m map[string]string) { m["version"] = "2" }, `format version "2", this program reads version 1`},
+		{"no model", func(_ map[string]data.Tensor, m map[string]string) { delete(m, "format") }, `model "", want "recog-mlp"`},
+		{"another model", func(_ map[string]data.Tensor, m map[string]string) { m["model"] = "emnist-cnn" }, `model "emnist-cnn", want "recog-mlp"`},
+		{"version 3", func(_ map[string]data.Tensor, m map[string]string) { m["version"] = "3" }, `format version "3", this program reads versions 1 and 2`},
 		{"dtype", func(_ map[string]data.Tensor, m map[string]string) { m["dtype"] = "F64" }, `dtype "F64"`},
 		{"missing W", func(ts map[string]data.Tensor, _ map[string]string) { delete(ts, "output.W") }, `missing tensor "output.W"`},
 		{"missing b", func(ts map[string]data.Tensor, _ map[string]string) { delete(ts, "layer1.b") }, `missing tensor "layer1.b"`},
@@ -111,17 +117,20 @@ func TestLoadModelErrors(t *testing.T) {
 		{"bad size", func(_ map[string]data.Tensor, m map[string]string) { m["sizes"] = "4,x,2" }, `size "x"`},
 		{"bad activation", func(_ map[string]data.Tensor, m map[string]string) { m["activations"] = "sigmoid,tanh" }, `layer "output"`},
 		{"duplicate layers", func(_ map[string]data.Tensor, m map[string]string) { m["layers"] = "layer1,layer1" }, "distinct"},
+		{"classes", func(_ map[string]data.Tensor, m map[string]string) { m["classes"] = "X,Y,Z" }, "3 class names for 2 outputs"},
+		{"bad classes", func(_ map[string]data.Tensor, m map[string]string) { m["classes"] = `["X",` }, `metadata "classes"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ts, meta := good()
 			tc.edit(ts, meta)
 			path := filepath.Join(dir, tc.name+".safetensors")
 			require.NoError(t, data.WriteSafetensors(path, ts, meta))
-			net, _, err := LoadModel(path)
+			net, h, err := LoadModel(path)
 			if tc.error == "" {
 				require.NoError(t, err)
 				require.Equal(t, 4, net.In())
 				require.Equal(t, 2, net.Out())
+				require.Equal(t, []string{"X", "Y"}, h.Classes)
 				return
 			}
 			require.ErrorContains(t, err, path)
@@ -137,17 +146,16 @@ func TestLoadModelErrors(t *testing.T) {
 }
 
 // TestLoadedModelEvaluates checks that a loaded model is an ordinary network
-// (nn.Evaluate works) with the loss of the original up to float32 rounding.
+// (Evaluate works) with the loss of the original up to float32 rounding.
 func TestLoadedModelEvaluates(t *testing.T) {
-	net := randomNet(t, 16, 36, 9)
-	ds := blobs(t, 144, 36, newRand(2))
+	net, ds := classifier32(t, 16, 36, 144, 9)
 	path := filepath.Join(t.TempDir(), "m.safetensors")
-	require.NoError(t, SaveModel(path, net, nil))
+	require.NoError(t, SaveModel(path, net, nil, nil))
 	got, _, err := LoadModel(path)
 	require.NoError(t, err)
-	l0, a0, err := nn.Evaluate(net, ds)
+	l0, a0, err := Evaluate(net, ds)
 	require.NoError(t, err)
-	l1, a1, err := nn.Evaluate(got, ds)
+	l1, a1, err := Evaluate(got, ds)
 	require.NoError(t, err)
 	require.InDelta(t, l0, l1, 1e-5*math.Max(1, l0))
 	require.Equal(t, a0, a1)

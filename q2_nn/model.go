@@ -1,0 +1,190 @@
+package nn
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+
+	"recog/internal/data"
+	"recog/internal/modelio"
+)
+
+// The saved-model format of a network (docs/q3_train.md#saved-model-format)
+// is recog's one model file format (recog/internal/modelio) with the
+// architecture ModelName: for each layer L of the network in order, the
+// tensors "L.W" (in x out, row-major) and "L.b" (out), and the metadata keys
+// below; the caller adds the class names and any other metadata (training
+// settings, accuracies).
+const (
+	ModelName    = "recog-mlp" // metadata "model"
+	ModelVersion = "2"         // metadata "version"; version 1 files are read too
+)
+
+// Metadata keys of the format (beyond modelio's model, input and classes).
+const (
+	MetaVersion     = "version"     // ModelVersion
+	MetaLayers      = "layers"      // layer names in order, comma-separated
+	MetaActivations = "activations" // activation of each layer (Activation.String), comma-separated
+	MetaSizes       = "sizes"       // in of the first layer, then out of each layer, comma-separated
+	MetaDType       = "dtype"       // element type of the tensors: "F32"
+)
+
+var reserved = []string{MetaVersion, MetaLayers, MetaActivations, MetaSizes, MetaDType}
+
+// SaveModel writes net's parameters to path in the ModelName format, with
+// classes naming its outputs (nil: none) and meta. The weights are stored as
+// float32 (data.WriteSafetensors writes F32 only): each parameter is rounded
+// to the nearest float32, a relative change of at most 2⁻²⁴ ≈ 6·10⁻⁸, so a
+// loaded network's outputs differ from the saved one's only in the last
+// digits (tested). meta must not use the format's keys (model, input,
+// classes, version, layers, activations, sizes, dtype); layer names must be
+// non-empty and free of commas and dots.
+func SaveModel(path string, net *Network, classes []string, meta map[string]string) error {
+	if net == nil || len(net.Layers) == 0 {
+		return fmt.Errorf("%s: save model: network has no layers", path)
+	}
+	if _, err := NewNetwork(net.Layers...); err != nil {
+		return fmt.Errorf("%s: save model: %w", path, err)
+	}
+	if classes != nil && len(classes) != net.Out() {
+		return fmt.Errorf("%s: save model: %d class names for %d outputs", path, len(classes), net.Out())
+	}
+	all := map[string]string{}
+	for k, v := range meta {
+		if slices.Contains(reserved, k) {
+			return fmt.Errorf("%s: save model: metadata key %q is reserved", path, k)
+		}
+		all[k] = v
+	}
+	tensors := map[string]data.Tensor{}
+	var names, acts, sizes []string
+	sizes = append(sizes, strconv.Itoa(net.In()))
+	for _, l := range net.Layers {
+		if l.Name == "" || strings.ContainsAny(l.Name, ",.") {
+			return fmt.Errorf("%s: save model: layer name %q: want a non-empty name without commas or dots", path, l.Name)
+		}
+		if _, dup := tensors[l.Name+".W"]; dup {
+			return fmt.Errorf("%s: save model: two layers are named %q", path, l.Name)
+		}
+		in, out := l.W.Dims()
+		w := make([]float32, 0, in*out)
+		for i := range in {
+			for _, v := range l.W.RawRowView(i) {
+				w = append(w, float32(v))
+			}
+		}
+		b := make([]float32, out)
+		for j, v := range l.B {
+			b[j] = float32(v)
+		}
+		tensors[l.Name+".W"] = data.Tensor{Shape: []int{in, out}, Data: w}
+		tensors[l.Name+".b"] = data.Tensor{Shape: []int{out}, Data: b}
+		names = append(names, l.Name)
+		acts = append(acts, l.Activation.String())
+		sizes = append(sizes, strconv.Itoa(out))
+	}
+	all[MetaVersion] = ModelVersion
+	all[MetaLayers] = strings.Join(names, ",")
+	all[MetaActivations] = strings.Join(acts, ",")
+	all[MetaSizes] = strings.Join(sizes, ",")
+	all[MetaDType] = "F32"
+	h := modelio.Header{Model: ModelName, Input: []int{net.In()}, Classes: classes, Meta: all}
+	if err := modelio.Write(path, tensors, h); err != nil {
+		return fmt.Errorf("save model: %w", err)
+	}
+	return nil
+}
+
+// LoadModel reads a network saved by SaveModel and returns it with the
+// file's header (the class names, and in Meta the format's keys and the
+// caller's). It fails, naming the file, on a file that is not a ModelName
+// model, an unsupported version, a missing or extra tensor, or a tensor
+// whose shape does not match the sizes.
+func LoadModel(path string) (*Network, modelio.Header, error) {
+	buf, err := os.ReadFile(path)
+	if err != nil {
+		return nil, modelio.Header{}, fmt.Errorf("load model: %w", err)
+	}
+	return ParseModel(path, buf)
+}
+
+// ParseModel is LoadModel on the bytes of a model file (an embedded model,
+// say); name stands for the file in errors.
+func ParseModel(name string, buf []byte) (*Network, modelio.Header, error) {
+	tensors, h, err := modelio.Parse(name, buf)
+	if err != nil {
+		return nil, modelio.Header{}, fmt.Errorf("load model: %w", err)
+	}
+	fail := func(format string, args ...any) (*Network, modelio.Header, error) {
+		return nil, modelio.Header{}, fmt.Errorf("%s: load model: %s", name, fmt.Sprintf(format, args...))
+	}
+	meta := h.Meta
+	switch {
+	case h.Model != ModelName:
+		return fail("model %q, want %q (not a network saved by recog q3)", h.Model, ModelName)
+	case meta[MetaVersion] != "1" && meta[MetaVersion] != ModelVersion:
+		return fail("format version %q, this program reads versions 1 and %s", meta[MetaVersion], ModelVersion)
+	case meta[MetaDType] != "F32":
+		return fail("dtype %q, want F32", meta[MetaDType])
+	}
+	names := strings.Split(meta[MetaLayers], ",")
+	acts := strings.Split(meta[MetaActivations], ",")
+	sizeText := strings.Split(meta[MetaSizes], ",")
+	if meta[MetaLayers] == "" || len(acts) != len(names) || len(sizeText) != len(names)+1 {
+		return fail("metadata lists %d layers, %d activations and %d sizes: want k, k and k+1 with k ≥ 1",
+			len(names), len(acts), len(sizeText))
+	}
+	for i, n := range names {
+		if n == "" || slices.Contains(names[:i], n) {
+			return fail("layer names %q: want distinct non-empty names", meta[MetaLayers])
+		}
+	}
+	sizes := make([]int, len(sizeText))
+	for i, s := range sizeText {
+		if sizes[i], err = strconv.Atoi(s); err != nil || sizes[i] < 1 {
+			return fail("size %q in %q: want a positive integer", s, meta[MetaSizes])
+		}
+	}
+	var tensorNames []string
+	layers := make([]*Layer, len(names))
+	for i, n := range names {
+		act, err := ParseActivation(acts[i])
+		if err != nil {
+			return fail("layer %q: %v", n, err)
+		}
+		in, out := sizes[i], sizes[i+1]
+		w, err := modelio.Take(name, tensors, n+".W", in, out)
+		if err != nil {
+			return nil, modelio.Header{}, fmt.Errorf("load model: %w", err)
+		}
+		b, err := modelio.Take(name, tensors, n+".b", out)
+		if err != nil {
+			return nil, modelio.Header{}, fmt.Errorf("load model: %w", err)
+		}
+		tensorNames = append(tensorNames, n+".W", n+".b")
+		l := &Layer{Name: n, W: mat.NewDense(in, out, nil), B: make([]float64, out), Activation: act}
+		wd := l.W.RawMatrix().Data
+		for k, v := range w {
+			wd[k] = float64(v)
+		}
+		for k, v := range b {
+			l.B[k] = float64(v)
+		}
+		layers[i] = l
+	}
+	if err := modelio.OnlyThese(name, tensors, tensorNames); err != nil {
+		return nil, modelio.Header{}, fmt.Errorf("load model: %w (layers are %q)", err, meta[MetaLayers])
+	}
+	if h.Classes != nil && len(h.Classes) != sizes[len(sizes)-1] {
+		return fail("%d class names for %d outputs", len(h.Classes), sizes[len(sizes)-1])
+	}
+	net, err := NewNetwork(layers...)
+	if err != nil {
+		return fail("%v", err)
+	}
+	return net, h, nil
+}
