@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"recog/internal/data"
 	"recog/internal/datatest"
 	"recog/internal/vec"
 	"recog/internal/viz"
@@ -31,7 +32,7 @@ func TestNIST36Threshold(t *testing.T) {
 	va, _ := datatest.NIST36(t, "valid")
 	cfg := DefaultConfig()
 	cfg.Epochs = thresholdEpochs
-	res, err := Run(Sets{Train: tr, Valid: va}, cfg, nil)
+	res, err := Run(&data.Splits{Train: tr, Valid: va}, cfg, nil)
 	require.NoError(t, err)
 	f := res.Final()
 	t.Logf("defaults %+v: after %d epochs train acc %.4f, valid acc %.4f (loss %.4f), %.3f s/epoch",
@@ -107,7 +108,7 @@ func TestNIST36ShortGolden(t *testing.T) {
 	va, validSum := datatest.NIST36(t, "valid")
 	cfg := DefaultConfig()
 	cfg.Epochs = shortEpochs
-	res, err := Run(Sets{Train: trAll.Head(shortRows), Valid: va}, cfg, nil)
+	res, err := Run(&data.Splits{Train: trAll.Head(shortRows), Valid: va}, cfg, nil)
 	require.NoError(t, err)
 
 	got := shortRun{TrainSHA256: trainSum, ValidSHA256: validSum, TrainRows: shortRows, Epochs: cfg.Epochs,

@@ -6,8 +6,10 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"time"
 
 	"recog/internal/data"
+	"recog/internal/viz"
 	nn "recog/q2_nn"
 )
 
@@ -20,7 +22,8 @@ const (
 	DefaultSeed      = 1
 )
 
-// Config is one training run of the assignment's classifier.
+// Config is one run of question 3: the training of the assignment's
+// classifier and its report.
 type Config struct {
 	Hidden    int     // hidden sigmoid units (the assignment's 64)
 	Epochs    int     // passes over the training set
@@ -30,6 +33,9 @@ type Config struct {
 	// Float32 trains with float32 parameters and products, the same
 	// algorithm and batches (nn.Options.Float32).
 	Float32 bool
+	// DeepClasses are the classes of the deep-layer figure (Q3.1.4), as
+	// indices of the outputs; nil draws no such figure.
+	DeepClasses []int
 }
 
 // DefaultConfig returns the tuned defaults (DefaultHidden, DefaultEpochs, ...).
@@ -50,12 +56,8 @@ func (c Config) check() error {
 	return nil
 }
 
-// Sets are the three NIST36 splits. Test may be nil (no test numbers).
-type Sets struct {
-	Train, Valid, Test *data.Dataset
-}
-
-// Result is one finished run.
+// Result is one finished run. Metrics and Figures (Run only, not the runs
+// of a Sweep) are what `recog q3` writes.
 type Result struct {
 	Config Config
 	// History holds every epoch's numbers. TrainLoss and TrainAcc are those of
@@ -79,6 +81,12 @@ type Result struct {
 	Best                      nn.EpochMetrics
 	BestNet                   *nn.Network
 	BestTestLoss, BestTestAcc float64
+	// Deep is the content of the deep-layer figure (Config.DeepClasses) and
+	// Confusion the test confusion matrix (nil without a test set).
+	Deep      []DeepLayer
+	Confusion [][]int
+	Metrics   Metrics
+	Figures   []viz.Figure
 }
 
 // Final returns the last epoch's numbers.
@@ -100,14 +108,44 @@ func initRand(seed uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 }
 
-// Run trains a new network on sets.Train with cfg, evaluating the whole
+// Run is question 3: it trains a new network on sets.Train with cfg (fit),
+// evaluating the whole training and validation sets after every epoch and
+// the test set at the end, and reports: the figures of Q3.1.1 (accuracy and
+// loss per epoch), Q3.1.3 (first-layer weights before and after training),
+// Q3.1.4 (the deep-layer templates of cfg.DeepClasses) and Q3.1.5 (the test
+// confusion matrix), and the metrics. onEpoch, if not nil, is called after
+// every epoch (for a progress bar).
+func Run(sets *data.Splits, cfg Config, onEpoch func(nn.EpochMetrics)) (*Result, error) {
+	start := time.Now()
+	res, err := fit(sets, cfg, onEpoch)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.DeepClasses != nil {
+		if res.Deep, err = DeepLayers(res.Net, sets.Valid, cfg.DeepClasses); err != nil {
+			return nil, err
+		}
+	}
+	if sets.Test != nil {
+		if res.Confusion, err = ConfusionMatrix(res.Net, sets.Test); err != nil {
+			return nil, err
+		}
+	}
+	res.Metrics = res.metrics(names(sets.Train), time.Since(start).Seconds())
+	if res.Figures, err = res.figures(names(sets.Train)); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// fit trains a new network on sets.Train with cfg, evaluating the whole
 // training and validation sets after every epoch, and the test set at the
-// end. onEpoch, if not nil, is called after every epoch (for a progress bar).
-func Run(sets Sets, cfg Config, onEpoch func(nn.EpochMetrics)) (*Result, error) {
+// end.
+func fit(sets *data.Splits, cfg Config, onEpoch func(nn.EpochMetrics)) (*Result, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
-	if sets.Train == nil || sets.Valid == nil {
+	if sets == nil || sets.Train == nil || sets.Valid == nil {
 		return nil, errors.New("train: the training and validation sets are required")
 	}
 	_, in := sets.Train.X.Dims()
@@ -150,12 +188,39 @@ func Run(sets Sets, cfg Config, onEpoch func(nn.EpochMetrics)) (*Result, error) 
 	return res, nil
 }
 
+// names returns the class names of ds, or "0", "1", ... when it has none.
+func names(ds *data.Dataset) []string {
+	if ds.Classes != nil {
+		return ds.Classes
+	}
+	_, c := ds.Y.Dims()
+	out := make([]string, c)
+	for i := range out {
+		out[i] = strconv.Itoa(i)
+	}
+	return out
+}
+
+// ModelMeta is the metadata `recog q3 --save` writes with the network: the
+// training settings, the accuracies and who trained it.
+func (r *Result) ModelMeta() map[string]string {
+	c := r.Config
+	return map[string]string{
+		"epochs": strconv.Itoa(c.Epochs), "lr": strconv.FormatFloat(c.LR, 'g', -1, 64),
+		"batch": strconv.Itoa(c.BatchSize), "seed": strconv.FormatUint(c.Seed, 10),
+		"valid_acc": strconv.FormatFloat(r.Final().ValidAcc, 'f', 6, 64), "test_acc": strconv.FormatFloat(r.TestAcc, 'f', 6, 64),
+		"trained_by": "recog q3",
+	}
+}
+
 // SweepResult is the learning-rate study of Q3.1.2: one run per rate, the
 // same seed and everything else equal.
 type SweepResult struct {
-	Rates []float64
-	Runs  []*Result
-	Best  int // index of the run with the highest final validation accuracy
+	Rates   []float64
+	Runs    []*Result
+	Best    int // index of the run with the highest final validation accuracy
+	Metrics SweepMetrics
+	Figures []viz.Figure
 }
 
 // SweepRates returns the rates of the study around best: best, 10·best and
@@ -173,11 +238,12 @@ func round12(v float64) float64 {
 	return r
 }
 
-// Sweep trains one network per learning rate (cfg.LR is ignored) and picks
+// Sweep trains one network per learning rate (cfg.LR is ignored; fit, no
+// figures per run) and picks
 // the one of highest final validation accuracy (the first on ties). A rate so
 // large that the loss becomes NaN is an error. onEpoch, if not nil, is called
 // after every epoch with the index of the run.
-func Sweep(sets Sets, cfg Config, rates []float64, onEpoch func(run int, m nn.EpochMetrics)) (*SweepResult, error) {
+func Sweep(sets *data.Splits, cfg Config, rates []float64, onEpoch func(run int, m nn.EpochMetrics)) (*SweepResult, error) {
 	if len(rates) == 0 {
 		return nil, errors.New("sweep: no learning rates")
 	}
@@ -189,7 +255,7 @@ func Sweep(sets Sets, cfg Config, rates []float64, onEpoch func(run int, m nn.Ep
 		if onEpoch != nil {
 			cb = func(m nn.EpochMetrics) { onEpoch(i, m) }
 		}
-		r, err := Run(sets, c, cb)
+		r, err := fit(sets, c, cb)
 		if err != nil {
 			return nil, fmt.Errorf("sweep: learning rate %g: %w", lr, err)
 		}
@@ -197,6 +263,9 @@ func Sweep(sets Sets, cfg Config, rates []float64, onEpoch func(run int, m nn.Ep
 		if r.Final().ValidAcc > out.Runs[out.Best].Final().ValidAcc {
 			out.Best = i
 		}
+	}
+	if err := out.report(cfg); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"recog/internal/data"
 	"recog/internal/vec"
 )
 
@@ -36,9 +37,13 @@ type Network interface {
 }
 
 // NetworkProbs returns the Probs of a network that takes the crop rows as
-// they are: row i of net.Predict(rows), labelled by labels. The network must
-// take CropSide² inputs and give one output per label.
+// they are: row i of net.Predict(rows), labelled by labels (NIST36's classes
+// when nil, the crops being NIST36-style). The network must take CropSide²
+// inputs and give one output per label.
 func NetworkProbs(net Network, labels []string) (Probs, error) {
+	if labels == nil {
+		labels = data.NIST36Classes
+	}
 	switch {
 	case net == nil:
 		return Probs{}, errors.New("ocr: nil network")

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"recog/internal/data"
+	"recog/q7_autodiff/nets"
 )
 
 // Storage says how a data.Dataset row holds its image.
@@ -23,9 +24,9 @@ const (
 // FromDataset converts ds to float32 Data. With Flat the shape is {D};
 // otherwise it is {1, side, side} with every image upright and row-major
 // (data.RowToImage reads column-major rows).
-func FromDataset(ds *data.Dataset, st Storage, side int) (*Data, error) {
+func FromDataset(ds *data.Dataset, st Storage, side int) (*nets.Data, error) {
 	n, d := ds.X.Dims()
-	out := &Data{X: make([]float32, 0, n*d), Labels: ds.Labels()}
+	out := &nets.Data{X: make([]float32, 0, n*d), Labels: ds.Labels()}
 	switch st {
 	case Flat:
 		out.Shape = []int{d}
@@ -61,7 +62,7 @@ func FromDataset(ds *data.Dataset, st Storage, side int) (*Data, error) {
 // Splits are the train, validation and test sets of a task (Valid may be
 // nil) with its class names.
 type Splits struct {
-	Train, Valid, Test *Data
+	Train, Valid, Test *nets.Data
 	Classes            []string
 }
 
@@ -69,7 +70,7 @@ type Splits struct {
 // 28 x 28 upright images scaled to [0, 1], white ink on black. MNIST has no
 // validation split; Valid is nil.
 func LoadMNIST(dir string) (*Splits, error) {
-	load := func(img, lab string) (*Data, error) {
+	load := func(img, lab string) (*nets.Data, error) {
 		ds, err := data.LoadIDXDataset(filepath.Join(dir, img), filepath.Join(dir, lab), data.MNISTClasses)
 		if err != nil {
 			return nil, err
@@ -96,7 +97,7 @@ func LoadEMNIST(dir string) (*Splits, error) {
 	if err != nil {
 		return nil, err
 	}
-	load := func(split string) (*Data, error) {
+	load := func(split string) (*nets.Data, error) {
 		p := filepath.Join(dir, "emnist-balanced-"+split)
 		ds, err := data.LoadIDXDataset(p+"-images-idx3-ubyte.gz", p+"-labels-idx1-ubyte.gz", classes)
 		if err != nil {
@@ -120,7 +121,7 @@ func LoadEMNIST(dir string) (*Splits, error) {
 // input, 1024 values); with ColumnMajor they become upright 1 x 32 x 32
 // images (black ink near 0 on white 1, as stored).
 func LoadNIST36(dir string, st Storage) (*Splits, error) {
-	var out [3]*Data
+	var out [3]*nets.Data
 	for i, split := range []string{"train", "valid", "test"} {
 		ds, err := data.LoadNIST36(filepath.Join(dir, data.SplitFile(split)), split)
 		if err != nil {

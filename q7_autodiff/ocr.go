@@ -2,15 +2,14 @@ package autodiff
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
 	"recog/internal/data"
-	"recog/internal/modelio"
 	ocr "recog/q4_ocr"
+	"recog/q7_autodiff/nets"
 )
 
 // EMNISTSide is the side of EMNIST's images (28 x 28).
@@ -80,7 +79,7 @@ func NISTToEMNIST(row []float64) ([]float32, error) {
 // their capitals, as the transcripts are upper case, and digits stay digits.
 // Its Classifier names each crop argmax_L P(L), ties going to the label met
 // first in classes' order.
-func EMNISTProbs(m *Model, classes []string) ocr.Probs {
+func EMNISTProbs(m *nets.Model, classes []string) ocr.Probs {
 	if classes == nil && m != nil {
 		classes = m.Classes
 	}
@@ -136,37 +135,4 @@ func EMNISTProbs(m *Model, classes []string) ocr.Probs {
 		}
 		return out, nil
 	}}
-}
-
-// LoadSimpleCNN reads a NewSimpleCNN model saved by Model.Save (for example
-// `recog q7 emnist`'s q7_emnist.safetensors): the name, input shape and
-// classes come from the file's header, and the dropout layers (which hold
-// no parameters but shift the layer numbers in the parameter names) from the
-// tensor names.
-func LoadSimpleCNN(path string) (*Model, error) {
-	ts, h, err := modelio.Read(path)
-	if err != nil {
-		return nil, err
-	}
-	in := h.Input
-	if len(in) != 3 || in[0] != 1 || in[1] != in[2] {
-		return nil, fmt.Errorf("%s: input shape %v, want a simple CNN's [1 side side]", path, in)
-	}
-	dropout := 0.0
-	if _, ok := ts["6.weight"]; ok { // conv, conv, pool, dropout, dense, dropout, dense
-		dropout = 0.25
-	}
-	name := h.Model
-	if name == "" {
-		name = "simple-cnn"
-	}
-	// The initial values are overwritten by load; any seed will do.
-	m, err := NewSimpleCNN(name, in[1], h.Classes, dropout, false, rand.New(rand.NewPCG(0, 0)))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if err := m.load(path, ts, h); err != nil {
-		return nil, err
-	}
-	return m, nil
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sebdah/goldie/v2"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
 
@@ -18,6 +17,7 @@ import (
 	"recog/internal/datatest"
 	"recog/internal/viz"
 	ocr "recog/q4_ocr"
+	"recog/q7_autodiff/nets"
 )
 
 // blankCrop returns an upright 32x32 NIST36-style image: background 1.
@@ -83,8 +83,8 @@ func TestNISTToEMNISTByHand(t *testing.T) {
 
 // tinyModel returns a one-layer model on 1x28x28 inputs with the given
 // classes whose logit k is bias[k] + slope[k]·(sum of the input).
-func tinyModel(t *testing.T, classes []string, bias, slope []float32) *Model {
-	m, err := NewModel("tiny", []int{1, EMNISTSide, EMNISTSide}, classes, rand.New(rand.NewPCG(1, 2)), Dense{Out: len(classes), Fused: true})
+func tinyModel(t *testing.T, classes []string, bias, slope []float32) *nets.Model {
+	m, err := nets.NewModel("tiny", []int{1, EMNISTSide, EMNISTSide}, classes, rand.New(rand.NewPCG(1, 2)), nets.Dense{Out: len(classes), Fused: true})
 	require.NoError(t, err)
 	w, b := m.Params[0].Data(), m.Params[1].Data()
 	k := len(classes)
@@ -136,40 +136,11 @@ func TestEMNISTClassifierErrors(t *testing.T) {
 	require.ErrorContains(t, err, "crops have 10 values")
 	_, err = EMNISTProbs(nil, nil).Classifier().Classify(row)
 	require.ErrorContains(t, err, "nil model")
-	m32, err := NewModel("wide", []int{1, 32, 32}, []string{"A"}, rand.New(rand.NewPCG(1, 2)), Dense{Out: 1})
+	m32, err := nets.NewModel("wide", []int{1, 32, 32}, []string{"A"}, rand.New(rand.NewPCG(1, 2)), nets.Dense{Out: 1})
 	require.NoError(t, err)
 	defer m32.Close()
 	_, err = EMNISTProbs(m32, nil).Classifier().Classify(row)
 	require.ErrorContains(t, err, "want 1x28x28")
-}
-
-// TestLoadSimpleCNN saves simple CNNs with and without dropout and reads
-// them back without being told the architecture: identical logits.
-func TestLoadSimpleCNN(t *testing.T) {
-	x := make([]float32, 3*12*12)
-	rng := rand.New(rand.NewPCG(5, 6))
-	for i := range x {
-		x[i] = rng.Float32()
-	}
-	for _, dropout := range []float64{0, 0.25} {
-		m, err := NewSimpleCNN("cnn", 12, []string{"A", "b", "7"}, dropout, false, rng)
-		require.NoError(t, err)
-		path := filepath.Join(t.TempDir(), "m.safetensors")
-		require.NoError(t, m.Save(path))
-		want, err := m.Logits(x, 3)
-		require.NoError(t, err)
-		m.Close()
-		l, err := LoadSimpleCNN(path)
-		require.NoError(t, err)
-		require.Equal(t, "cnn", l.Name)
-		require.Equal(t, []string{"A", "b", "7"}, l.Classes)
-		got, err := l.Logits(x, 3)
-		require.NoError(t, err)
-		require.Equal(t, want, got)
-		l.Close()
-	}
-	_, err := LoadSimpleCNN(filepath.Join(t.TempDir(), "missing.safetensors"))
-	require.ErrorContains(t, err, "missing.safetensors")
 }
 
 // TestOCRCropsLikeEMNIST converts the crops of the four photos and compares
@@ -250,7 +221,7 @@ func TestOCRCropsLikeEMNIST(t *testing.T) {
 	require.NoError(t, err)
 	b, err := viz.EncodePNG(img)
 	require.NoError(t, err)
-	g := goldie.New(t, goldie.WithFixtureDir(goldenDir(t)), goldie.WithNameSuffix(""))
+	g := datatest.Golden(t, "q7_autodiff")
 	g.Assert(t, "ocr_crops_vs_emnist.png", b)
 }
 
@@ -267,7 +238,7 @@ func TestEMNISTOCRPhotos(t *testing.T) {
 	}
 	photos, err := ocr.PhotosIn(datatest.Dir(t, "images"))
 	require.NoError(t, err)
-	m, err := LoadOCRModel(path)
+	m, err := nets.LoadOCRModel(path)
 	require.NoError(t, err)
 	defer m.Close()
 	c, err := ocr.Compare(photos, []ocr.Reader{{Model: EMNISTProbs(m, nil), Words: true}})

@@ -1,37 +1,21 @@
 package autodiff
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 
-	"github.com/sebdah/goldie/v2"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
 
 	"recog/internal/blas"
 	"recog/internal/data"
 	"recog/internal/datatest"
+	"recog/q7_autodiff/nets"
 )
-
-func goldenDir(t *testing.T) string {
-	_, file, _, ok := runtime.Caller(0)
-	require.True(t, ok)
-	return filepath.Join(filepath.Dir(file), "..", "golden", "q7_autodiff")
-}
-
-func fileSHA256(t *testing.T, path string) string {
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
-}
 
 // shortRun is a seeded run small enough for a test: the MNIST CNN (with
 // dropout) on the first 384 training images for 2 epochs, evaluated on the
@@ -56,13 +40,13 @@ func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
 
 func runShort(t *testing.T, s *Splits) shortRun {
 	rng := rand.New(rand.NewPCG(2024, 7))
-	m, err := NewSimpleCNN("mnist-cnn", 28, s.Classes, 0.25, false, rng)
+	m, err := nets.NewSimpleCNN("mnist-cnn", 28, s.Classes, 0.25, false, rng)
 	require.NoError(t, err)
 	defer m.Close()
 	train, test := s.Train.Head(384), s.Test.Head(200)
-	h, err := Train(m, train, test, Config{Epochs: 2, BatchSize: 64, Optimizer: &Adam{LR: 1e-3}, Rand: rng})
+	h, err := nets.Train(m, train, test, nets.Config{Epochs: 2, BatchSize: 64, Optimizer: &nets.Adam{LR: 1e-3}, Rand: rng})
 	require.NoError(t, err)
-	_, acc, err := Evaluate(m, test)
+	_, acc, err := nets.Evaluate(m, test)
 	require.NoError(t, err)
 	r := shortRun{Model: m.Name, Test: round6(acc)}
 	for _, e := range h.Epochs {
@@ -87,15 +71,15 @@ func TestShortRunGolden(t *testing.T) {
 
 	a.Data = map[string]string{}
 	for _, f := range []string{"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"} {
-		a.Data[f] = fileSHA256(t, filepath.Join(dir, f))
+		a.Data[f] = datatest.FileSHA256(t, filepath.Join(dir, f))
 	}
 	got, err := json.MarshalIndent(a, "", "  ")
 	require.NoError(t, err)
 	got = append(got, '\n')
-	gd := goldenDir(t)
+	golden := datatest.GoldenPath(t, "q7_autodiff", "short_run.json")
 	if blas.Name() != "gonum" {
 		var want shortRun
-		raw, err := os.ReadFile(filepath.Join(gd, "short_run.json"))
+		raw, err := os.ReadFile(golden)
 		require.NoError(t, err)
 		require.NoError(t, json.Unmarshal(raw, &want))
 		require.Len(t, a.Epochs, len(want.Epochs))
@@ -106,7 +90,7 @@ func TestShortRunGolden(t *testing.T) {
 		}
 		return
 	}
-	if raw, err := os.ReadFile(filepath.Join(gd, "short_run.json")); err == nil {
+	if raw, err := os.ReadFile(golden); err == nil {
 		var want shortRun
 		if json.Unmarshal(raw, &want) == nil && want.Data != nil {
 			for f, sum := range want.Data {
@@ -116,8 +100,7 @@ func TestShortRunGolden(t *testing.T) {
 			}
 		}
 	}
-	g := goldie.New(t, goldie.WithFixtureDir(gd), goldie.WithNameSuffix(""))
-	g.Assert(t, "short_run.json", got)
+	datatest.Golden(t, "q7_autodiff").Assert(t, "short_run.json", got)
 }
 
 // A minute-scale real-data check: the MNIST CNN trained for one epoch on
@@ -129,28 +112,36 @@ func TestMNISTCNNShort(t *testing.T) {
 	require.Equal(t, 60000, s.Train.Len())
 	require.Equal(t, 10000, s.Test.Len())
 	rng := rand.New(rand.NewPCG(5, 5))
-	m, err := NewSimpleCNN("mnist-cnn", 28, s.Classes, 0, false, rng)
+	m, err := nets.NewSimpleCNN("mnist-cnn", 28, s.Classes, 0, false, rng)
 	require.NoError(t, err)
 	defer m.Close()
-	_, err = Train(m, s.Train.Head(3200), nil, Config{Epochs: 1, BatchSize: 64, Optimizer: &Adam{LR: 1e-3}, Rand: rng})
+	_, err = nets.Train(m, s.Train.Head(3200), nil, nets.Config{Epochs: 1, BatchSize: 64, Optimizer: &nets.Adam{LR: 1e-3}, Rand: rng})
 	require.NoError(t, err)
-	_, acc, err := Evaluate(m, s.Test.Head(1000))
+	_, acc, err := nets.Evaluate(m, s.Test.Head(1000))
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, acc, 0.80)
 }
 
 // The Q3 network in gorgonia, trained as Q3 trains it for 15 epochs on the
-// whole NIST36 training set, reaches validation accuracy >= 0.70 (0.78 after
-// the full 50 epochs).
+// whole NIST36 training set (Run, as `recog q7 mlp` runs it), reaches
+// validation accuracy >= 0.70 (0.78 after the full 50 epochs); the metrics
+// and the figures say what ran.
 func TestQ3MLPNIST36Short(t *testing.T) {
 	s, err := LoadNIST36(datatest.Dir(t, "nist36"), Flat)
 	require.NoError(t, err)
-	task := Tasks["mlp"]
-	task.Epochs = 15
-	res, err := RunTask(task, s, 1, nil)
+	res, err := Run(Tasks["mlp"], s, Options{Epochs: 15, Seed: 1, EvalLimit: 1000})
 	require.NoError(t, err)
 	defer res.Model.Close()
 	require.GreaterOrEqual(t, res.History.Epochs[14].ValidAcc, 0.70)
+	m := res.Metrics
+	require.Equal(t, []int{15, 50, 32, 10716, 1000, 1000}, []int{m.Epochs, m.TaskEpochs, m.Batch, m.TrainExamples, m.ValidExamples, m.TestExamples})
+	require.Equal(t, map[string]int{"train": 10716, "valid": 3572, "test": 1786}, m.FullSizes)
+	require.Len(t, m.ValidAccCurve, 15)
+	require.Nil(t, m.TestAccCurve)
+	require.Equal(t, res.History.Epochs[14].ValidAcc, *m.FinalValidAcc)
+	require.Equal(t, res.TestAcc, m.TestAcc)
+	require.Len(t, res.Figures, 2)
+	require.Equal(t, "q7_mlp_acc.png", res.Figures[0].Name)
 }
 
 // EMNIST's IDX files store images transposed; LoadEMNIST turns them upright:

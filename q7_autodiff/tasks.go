@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 
 	"recog/internal/blas"
+	"recog/internal/viz"
+	"recog/q7_autodiff/nets"
 )
 
 // Task is one of the Q7.1 experiments: a data set, a model and the training
 // settings that the docs report.
 type Task struct {
-	Name      string // "mlp", "mnist", "mnist-exact", "nist36", "emnist"
+	Name      string // "mlp", "mnist", "mnist-exact", "nist36", "emnist", "emnist-small"
 	Set       string // data set folder under the data directory
 	Epochs    int
 	BatchSize int
@@ -35,13 +37,28 @@ var Tasks = map[string]Task{
 	// Q7.1.3 and Q7.1.4: the same CNN on 32x32 NIST36 and on EMNIST Balanced.
 	"nist36": {Name: "nist36", Set: "nist36", Epochs: 12, BatchSize: 64, LR: 1e-3, LRDecay: 0.85, Dropout: 0.25},
 	"emnist": {Name: "emnist", Set: "emnist", Epochs: 8, BatchSize: 64, LR: 1e-3, LRDecay: 0.85, Dropout: 0.25},
+	// Q7.1.4 follow-up: a CNN small enough to embed as the default model of
+	// `recog ocr` (docs/q7_autodiff.md#a-small-emnist-cnn-for-recog-ocr).
+	"emnist-small": {Name: "emnist-small", Set: "emnist", Epochs: 15, BatchSize: 64, LR: 1e-3, LRDecay: 0.9, Dropout: 0.2},
 }
 
-// Result is a finished task: the trained model, its curves and test numbers.
+// Options are the settings of Run beyond the task's.
+type Options struct {
+	Epochs int    // epochs (0: the task's)
+	Seed   uint64 // initialisation, batch order and dropout
+	// TrainLimit and EvalLimit keep the first examples of the training set
+	// and of the validation and test sets (0: all): quick runs.
+	TrainLimit, EvalLimit int
+	// Progress, if not nil, receives the model and one line per epoch.
+	Progress io.Writer
+}
+
+// Result is a finished task: the trained model, its curves and test
+// numbers, the metrics and the figures.
 type Result struct {
 	Task    Task
-	Model   *Model
-	History *History
+	Model   *nets.Model
+	History *nets.History
 	// EvalName names what the per-epoch evaluation ran on: "valid" for
 	// NIST36, "test" for MNIST and EMNIST (they have no validation split;
 	// the test curve is reported, not used to choose anything).
@@ -49,6 +66,44 @@ type Result struct {
 	TestLoss, TestAcc float64
 	TrainSeconds      float64 // all epochs, training only
 	SamplesPerSec     float64 // over all epochs
+	Metrics           Metrics
+	Figures           []viz.Figure
+}
+
+// Metrics are the numbers of a run under their metrics.json keys. The
+// per-epoch evaluation curves are valid_* for a task with a validation
+// split and test_* for the others.
+type Metrics struct {
+	Task       string  `json:"task"`
+	Model      string  `json:"model"`
+	Params     int     `json:"params"`
+	Epochs     int     `json:"epochs"`
+	TaskEpochs int     `json:"task_epochs"` // the task's default
+	Batch      int     `json:"batch"`
+	LR         float64 `json:"lr"`
+	Seed       uint64  `json:"seed"`
+	BLAS       string  `json:"blas"`
+	// The examples used, and the sizes of the splits before TrainLimit and
+	// EvalLimit ("train", "valid", "test").
+	TrainExamples int            `json:"train_examples"`
+	ValidExamples int            `json:"valid_examples,omitempty"`
+	TestExamples  int            `json:"test_examples"`
+	FullSizes     map[string]int `json:"full_sizes"`
+
+	TrainLossCurve []float64 `json:"train_loss_curve"`
+	TrainAccCurve  []float64 `json:"train_acc_curve"`
+	ValidLossCurve []float64 `json:"valid_loss_curve,omitempty"`
+	ValidAccCurve  []float64 `json:"valid_acc_curve,omitempty"`
+	TestLossCurve  []float64 `json:"test_loss_curve,omitempty"`
+	TestAccCurve   []float64 `json:"test_acc_curve,omitempty"`
+	TestAcc        float64   `json:"test_acc"`
+	TestLoss       float64   `json:"test_loss"`
+	FinalTrainAcc  float64   `json:"final_train_acc"`
+	FinalValidAcc  *float64  `json:"final_valid_acc,omitempty"`
+	FinalTestAcc   *float64  `json:"final_test_acc,omitempty"`
+	SPerEpoch      float64   `json:"s_per_epoch"`
+	SamplesPerSec  float64   `json:"samples_per_s"`
+	SPerEpochCurve []float64 `json:"s_per_epoch_curve"`
 }
 
 // LoadTaskData loads the splits of t from dataDir/<t.Set>.
@@ -69,44 +124,57 @@ func LoadTaskData(t Task, dataDir string) (*Splits, error) {
 }
 
 // NewTaskModel returns t's model for the splits, initialised from rng.
-func NewTaskModel(t Task, s *Splits, rng *rand.Rand) (*Model, error) {
+func NewTaskModel(t Task, s *Splits, rng *rand.Rand) (*nets.Model, error) {
 	switch t.Name {
 	case "mlp":
-		return NewQ3MLP(s.Classes, rng)
+		return nets.NewQ3MLP(s.Classes, rng)
 	case "emnist-small":
-		return NewSmallCNN(SmallCNNName, s.Train.Shape[1], s.Classes, t.Dropout, rng)
+		return nets.NewSmallCNN(nets.SmallCNNName, s.Train.Shape[1], s.Classes, t.Dropout, rng)
 	}
-	return NewSimpleCNN(t.Name+"-cnn", s.Train.Shape[1], s.Classes, t.Dropout, false, rng)
+	return nets.NewSimpleCNN(t.Name+"-cnn", s.Train.Shape[1], s.Classes, t.Dropout, false, rng)
 }
 
-// RunTask trains t's model on s.Train for t.Epochs epochs (evaluating s.Valid,
-// or s.Test when there is no validation split, after each epoch) and then
-// evaluates s.Test. Progress lines go to progress (may be nil).
-func RunTask(t Task, s *Splits, seed uint64, progress io.Writer) (*Result, error) {
-	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+// Run trains t's model on s.Train for t.Epochs epochs (or opt.Epochs),
+// evaluating s.Valid, or s.Test when there is no validation split, after
+// each epoch, and then evaluates s.Test. It fills Metrics and the figures
+// q7_<task>_acc.png and q7_<task>_loss.png (training and evaluation curves).
+// Call Result.Model.Close when done with the model.
+func Run(t Task, s *Splits, opt Options) (*Result, error) {
+	full := map[string]int{"train": s.Train.Len(), "test": s.Test.Len()}
+	s = &Splits{Train: s.Train.Head(opt.TrainLimit), Valid: s.Valid, Test: s.Test.Head(opt.EvalLimit), Classes: s.Classes}
+	if s.Valid != nil {
+		full["valid"] = s.Valid.Len()
+		s.Valid = s.Valid.Head(opt.EvalLimit)
+	}
+	taskEpochs := t.Epochs
+	if opt.Epochs > 0 {
+		t.Epochs = opt.Epochs
+	}
+	rng := rand.New(rand.NewPCG(opt.Seed, 0x9e3779b97f4a7c15))
 	m, err := NewTaskModel(t, s, rng)
 	if err != nil {
 		return nil, err
 	}
-	var opt Optimizer = &Adam{LR: t.LR}
+	var optim nets.Optimizer = &nets.Adam{LR: t.LR}
 	if t.SGD {
-		opt = &SGD{LR: t.LR, Momentum: t.Momentum}
+		optim = &nets.SGD{LR: t.LR, Momentum: t.Momentum}
 	}
-	red := Mean
+	red := nets.Mean
 	if t.Sum {
-		red = Sum
+		red = nets.Sum
 	}
 	eval, evalName := s.Valid, "valid"
 	if eval == nil {
 		eval, evalName = s.Test, "test"
 	}
-	if progress != nil {
-		fmt.Fprintf(progress, "%v\ntraining on %d examples, %s, batch %d, %d epochs, BLAS %s\n",
-			m, s.Train.Len(), opt, t.BatchSize, t.Epochs, blas.Name())
+	if opt.Progress != nil {
+		fmt.Fprintf(opt.Progress, "%v\ntraining on %d examples, %s, batch %d, %d epochs, BLAS %s\n",
+			m, s.Train.Len(), optim, t.BatchSize, t.Epochs, blas.Name())
 	}
-	h, err := Train(m, s.Train, eval, Config{Epochs: t.Epochs, BatchSize: t.BatchSize, Optimizer: opt, Rand: rng,
-		Reduction: red, LRDecay: t.LRDecay, Progress: progress})
+	h, err := nets.Train(m, s.Train, eval, nets.Config{Epochs: t.Epochs, BatchSize: t.BatchSize, Optimizer: optim, Rand: rng,
+		Reduction: red, LRDecay: t.LRDecay, Progress: opt.Progress})
 	if err != nil {
+		m.Close()
 		return nil, err
 	}
 	r := &Result{Task: t, Model: m, History: h, EvalName: evalName}
@@ -116,8 +184,58 @@ func RunTask(t Task, s *Splits, seed uint64, progress io.Writer) (*Result, error
 		samples += e.SamplesPerSec * e.Seconds
 	}
 	r.SamplesPerSec = samples / r.TrainSeconds
-	if r.TestLoss, r.TestAcc, err = Evaluate(m, s.Test); err != nil {
+	if r.TestLoss, r.TestAcc, err = nets.Evaluate(m, s.Test); err != nil {
+		m.Close()
+		return nil, err
+	}
+	r.Metrics = r.metrics(s, opt.Seed, taskEpochs, full)
+	if r.Figures, err = r.figures(); err != nil {
+		m.Close()
 		return nil, err
 	}
 	return r, nil
+}
+
+func (r *Result) metrics(s *Splits, seed uint64, taskEpochs int, full map[string]int) Metrics {
+	t, h := r.Task, r.History
+	last := h.Epochs[len(h.Epochs)-1]
+	m := Metrics{Task: t.Name, Model: r.Model.Name, Params: r.Model.NumParams(), Epochs: t.Epochs, TaskEpochs: taskEpochs,
+		Batch: t.BatchSize, LR: t.LR, Seed: seed, BLAS: blas.Name(),
+		TrainExamples: s.Train.Len(), TestExamples: s.Test.Len(), FullSizes: full,
+		TrainLossCurve: h.Curve("train_loss"), TrainAccCurve: h.Curve("train_acc"),
+		TestAcc: r.TestAcc, TestLoss: r.TestLoss, FinalTrainAcc: last.TrainAcc,
+		SPerEpoch: r.TrainSeconds / float64(len(h.Epochs)), SamplesPerSec: r.SamplesPerSec}
+	final := last.ValidAcc
+	if r.EvalName == "valid" {
+		m.ValidExamples = s.Valid.Len()
+		m.ValidLossCurve, m.ValidAccCurve, m.FinalValidAcc = h.Curve("valid_loss"), h.Curve("valid_acc"), &final
+	} else {
+		m.TestLossCurve, m.TestAccCurve, m.FinalTestAcc = h.Curve("valid_loss"), h.Curve("valid_acc"), &final
+	}
+	for _, e := range h.Epochs {
+		m.SPerEpochCurve = append(m.SPerEpochCurve, e.Seconds)
+	}
+	return m
+}
+
+// figures draws the training and evaluation accuracy and loss per epoch.
+func (r *Result) figures() ([]viz.Figure, error) {
+	h := r.History
+	ep := make([]float64, len(h.Epochs))
+	for i := range ep {
+		ep[i] = float64(i + 1)
+	}
+	evalLabel := map[string]string{"valid": "validation", "test": "test"}[r.EvalName]
+	var figs []viz.Figure
+	for _, c := range []struct{ what, title, ylabel string }{
+		{"acc", "accuracy", "accuracy"}, {"loss", "cross-entropy", "cross-entropy loss (mean)"}} {
+		p, err := viz.Curves(fmt.Sprintf("Q7 %s: %s per epoch", r.Task.Name, c.title), "epoch", c.ylabel,
+			viz.Series{Name: "training", X: ep, Y: h.Curve("train_" + c.what)},
+			viz.Series{Name: evalLabel, X: ep, Y: h.Curve("valid_" + c.what), Dashed: true})
+		if err != nil {
+			return nil, err
+		}
+		figs = append(figs, viz.PlotFigure(fmt.Sprintf("q7_%s_%s.png", r.Task.Name, c.what), p, 800, 500))
+	}
+	return figs, nil
 }

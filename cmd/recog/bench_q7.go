@@ -7,6 +7,7 @@ import (
 
 	"recog/internal/data"
 	autodiff "recog/q7_autodiff"
+	"recog/q7_autodiff/nets"
 )
 
 // benchCNNImages is the fixed MNIST subset of the q7 CNN epoch: 20 batches
@@ -31,12 +32,12 @@ func init() {
 			}
 			d := s.Train.Head(benchCNNImages)
 			rng := rand.New(rand.NewPCG(1, 2))
-			m, err := autodiff.NewSimpleCNN("mnist-cnn", 28, s.Classes, 0, false, rng)
+			m, err := nets.NewSimpleCNN("mnist-cnn", 28, s.Classes, 0, false, rng)
 			if err != nil {
 				return nil, err
 			}
 			const batch = 64
-			tr, err := autodiff.NewTrainer(m, autodiff.Config{Epochs: 1, BatchSize: batch, Optimizer: &autodiff.Adam{LR: 1e-3}, Rand: rng})
+			tr, err := nets.NewTrainer(m, nets.Config{Epochs: 1, BatchSize: batch, Optimizer: &nets.Adam{LR: 1e-3}, Rand: rng})
 			if err != nil {
 				return nil, err
 			}

@@ -8,11 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"recog/internal/data"
-	"recog/internal/modelio"
 	"recog/internal/viz"
-	nn "recog/q2_nn"
-	train "recog/q3_train"
 	ocr "recog/q4_ocr"
 	autodiff "recog/q7_autodiff"
 )
@@ -76,67 +72,27 @@ func runOCR(args []string, stdout, stderr io.Writer) error {
 	if len(photos) == 0 {
 		return usagef("no photo given")
 	}
-	if *boxesMax < 0 {
-		return usagef("--boxes-max %d: want ≥ 0", *boxesMax)
+	if err := checkFlags(want{*boxesMax < 0, "boxes-max", *boxesMax, "≥ 0"},
+		want{*boxes != "" && !strings.EqualFold(filepath.Ext(*boxes), ".png"), "boxes", fmt.Sprintf("%q", *boxes), "a .png file name"}); err != nil {
+		return err
 	}
-	if *boxes != "" && !strings.EqualFold(filepath.Ext(*boxes), ".png") {
-		return usagef("--boxes %q: want a .png file name", *boxes)
-	}
-	overlays := make([]string, len(photos))
-	if *boxes != "" {
-		seen := map[string]string{}
-		for i, p := range photos {
-			overlays[i] = *boxes
-			if len(photos) > 1 {
-				base := baseName(p)
-				if q, dup := seen[base]; dup {
-					return usagef("--boxes with photos %q and %q: both would write %s", q, p, overlayName(*boxes, base))
-				}
-				seen[base] = p
-				overlays[i] = overlayName(*boxes, base)
-			}
-		}
-	}
-	truths := make([]string, len(photos))
-	if *truth != "" {
-		st, err := os.Stat(*truth)
-		if err != nil {
-			return fmt.Errorf("--truth: %w", err)
-		}
-		for i, p := range photos {
-			switch {
-			case st.IsDir():
-				truths[i] = filepath.Join(*truth, baseName(p)+".txt")
-			case len(photos) > 1:
-				return usagef("--truth %s is a file but %d photos are given: give a directory of <photo>.txt transcripts", *truth, len(photos))
-			default:
-				truths[i] = *truth
-			}
-		}
-	}
-
-	rd, desc, closeModel, err := loadOCRReader(*model, *words)
+	overlays, err := overlayFiles(photos, *boxes)
 	if err != nil {
 		return err
 	}
-	defer closeModel()
-	rule := map[bool]string{true: "word rule on", false: "word rule off"}[*words]
-	fmt.Fprintf(stderr, "recog ocr: model %s; %s\n", desc, rule)
-
+	truths, err := truthFiles(photos, *truth)
+	if err != nil {
+		return err
+	}
+	m, err := autodiff.OpenOCRModel(*model)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	fmt.Fprintf(stderr, "recog ocr: model %s; %s\n", m.Desc, map[bool]string{true: "word rule on", false: "word rule off"}[*words])
 	var total ocr.Tally
 	for i, path := range photos {
-		p := ocr.Photo{Path: path, HasTruth: truths[i] != ""}
-		if p.HasTruth {
-			b, err := os.ReadFile(truths[i])
-			if err != nil {
-				return fmt.Errorf("transcript: %w", err)
-			}
-			p.Truth = string(b)
-		}
-		if p.Image, err = ocr.Load(path); err != nil {
-			return err
-		}
-		r, err := rd.ReadPhoto(p)
+		r, err := readPhoto(ocr.Reader{Model: m.Probs, Words: *words}, path, truths[i])
 		if err != nil {
 			return err
 		}
@@ -149,10 +105,77 @@ func runOCR(args []string, stdout, stderr io.Writer) error {
 		if total.Chars == 0 {
 			return errors.New("--truth: the transcripts are empty")
 		}
-		fmt.Fprintf(stdout, "-- overall CER %.3f (%d edits / %d characters, %d photos)\n",
-			total.CER(), total.Edits, total.Chars, len(photos))
+		fmt.Fprintf(stdout, "-- overall CER %.3f (%d edits / %d characters, %d photos)\n", total.CER(), total.Edits, total.Chars, len(photos))
 	}
 	return nil
+}
+
+// overlayFiles returns the overlay file of each photo for --boxes pattern:
+// the pattern itself for one photo, OUT_<base name>.png for several (two
+// photos with the same base name are a usage error); "" without --boxes.
+func overlayFiles(photos []string, pattern string) ([]string, error) {
+	out := make([]string, len(photos))
+	if pattern == "" {
+		return out, nil
+	}
+	seen := map[string]string{}
+	for i, p := range photos {
+		out[i] = pattern
+		if len(photos) > 1 {
+			base := baseName(p)
+			ext := filepath.Ext(pattern)
+			out[i] = strings.TrimSuffix(pattern, ext) + "_" + base + ext
+			if q, dup := seen[base]; dup {
+				return nil, usagef("--boxes with photos %q and %q: both would write %s", q, p, out[i])
+			}
+			seen[base] = p
+		}
+	}
+	return out, nil
+}
+
+// truthFiles returns the transcript of each photo for --truth: the file
+// itself for one photo, DIR/<base name>.txt for a directory; "" without
+// --truth.
+func truthFiles(photos []string, truth string) ([]string, error) {
+	out := make([]string, len(photos))
+	if truth == "" {
+		return out, nil
+	}
+	st, err := os.Stat(truth)
+	if err != nil {
+		return nil, fmt.Errorf("--truth: %w", err)
+	}
+	for i, p := range photos {
+		switch {
+		case st.IsDir():
+			out[i] = filepath.Join(truth, baseName(p)+".txt")
+		case len(photos) > 1:
+			return nil, usagef("--truth %s is a file but %d photos are given: give a directory of <photo>.txt transcripts", truth, len(photos))
+		default:
+			out[i] = truth
+		}
+	}
+	return out, nil
+}
+
+// readPhoto reads the photo at path with r, scored against the transcript
+// file truth when it is not "".
+func readPhoto(r ocr.Reader, path, truth string) (ocr.Reading, error) {
+	p := ocr.Photo{Path: path, HasTruth: truth != ""}
+	if p.HasTruth {
+		b, err := os.ReadFile(truth)
+		if err != nil {
+			return ocr.Reading{}, fmt.Errorf("transcript: %w", err)
+		}
+		p.Truth = string(b)
+	}
+	img, err := ocr.Load(path)
+	if err != nil {
+		return ocr.Reading{}, err
+	}
+	p.Image = img
+	return r.ReadPhoto(p)
 }
 
 // printReading prints the text of photo i of n (after a line "== PHOTO =="
@@ -184,79 +207,5 @@ func printReading(stdout io.Writer, r ocr.Reading, i, n int, overlay string, box
 // baseName returns the file name of path without its extension:
 // "data/images/01_list.jpg" → "01_list".
 func baseName(path string) string {
-	b := filepath.Base(path)
-	return strings.TrimSuffix(b, filepath.Ext(b))
-}
-
-// overlayName returns the overlay file of a photo when --boxes names a
-// pattern: "out/boxes.png", "01_list" → "out/boxes_01_list.png".
-func overlayName(pattern, base string) string {
-	ext := filepath.Ext(pattern)
-	return strings.TrimSuffix(pattern, ext) + "_" + base + ext
-}
-
-// loadOCRReader returns the reader of `recog ocr --model spec`, a
-// description of its model for stderr and the function that releases it:
-// spec "" is the embedded small EMNIST CNN (autodiff.DefaultOCRModel), "q3"
-// the Q3 network embedded in q3_train, anything else a model file whose
-// header says what it holds (internal/modelio): a q2 network saved by
-// `recog q3 --save` (nn.LoadModel) or an EMNIST CNN saved by `recog q7
-// emnist[-small]` (autodiff.LoadOCRModel). With words, each word is read
-// with the word rule.
-func loadOCRReader(spec string, words bool) (ocr.Reader, string, func(), error) {
-	none := func() {}
-	switch spec {
-	case "":
-		m, err := autodiff.DefaultOCRModel()
-		if err != nil {
-			return ocr.Reader{}, "", none, err
-		}
-		desc := fmt.Sprintf("embedded small EMNIST CNN (q7_autodiff/model/%s, %d parameters)", autodiff.DefaultOCRModelFile, m.NumParams())
-		return ocr.Reader{Model: autodiff.EMNISTProbs(m, nil), Words: words}, desc, m.Close, nil
-	case "q3":
-		net, h, err := train.DefaultModel()
-		if err != nil {
-			return ocr.Reader{}, "", none, err
-		}
-		p, err := q3Probs(net, h)
-		return ocr.Reader{Model: p, Words: words}, "embedded Q3 network (q3_train/model/" + train.DefaultModelFile + ")", none, err
-	}
-	_, h, err := modelio.Read(spec)
-	if err != nil {
-		return ocr.Reader{}, "", none, fmt.Errorf("--model: %w", err)
-	}
-	switch {
-	case h.Model == nn.ModelName:
-		net, h, err := nn.LoadModel(spec)
-		if err != nil {
-			return ocr.Reader{}, "", none, err
-		}
-		p, err := q3Probs(net, h)
-		if err != nil {
-			return ocr.Reader{}, "", none, fmt.Errorf("%s: %w", spec, err)
-		}
-		return ocr.Reader{Model: p, Words: words}, "Q3 network " + spec, none, nil
-	case h.Input != nil:
-		m, err := autodiff.LoadOCRModel(spec)
-		if err != nil {
-			return ocr.Reader{}, "", none, err
-		}
-		if m.InputSize() != autodiff.EMNISTSide*autodiff.EMNISTSide || len(m.Input) != 3 {
-			m.Close()
-			return ocr.Reader{}, "", none, fmt.Errorf("%s: model %s takes %v inputs, want an EMNIST model of [1 %d %d]", spec, m.Name, m.Input, autodiff.EMNISTSide, autodiff.EMNISTSide)
-		}
-		desc := fmt.Sprintf("%s %s (%d parameters)", m.Name, spec, m.NumParams())
-		return ocr.Reader{Model: autodiff.EMNISTProbs(m, nil), Words: words}, desc, m.Close, nil
-	}
-	return ocr.Reader{}, "", none, fmt.Errorf("%s: not a model of recog q3 --save (model %q) or of recog q7 emnist[-small] (a model with an input shape)", spec, nn.ModelName)
-}
-
-// q3Probs returns a Q3 network as a model of q4_ocr, its outputs named by
-// the file's classes (NIST36's when it names none).
-func q3Probs(net *nn.Network, h modelio.Header) (ocr.Probs, error) {
-	classes := h.Classes
-	if classes == nil {
-		classes = data.NIST36Classes
-	}
-	return ocr.NetworkProbs(net, classes)
+	return ocr.Photo{Path: path}.Name()
 }

@@ -38,27 +38,34 @@ func runQ6(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("unexpected arguments %q", pos)
+	if err := noArgs(pos); err != nil {
+		return err
 	}
-	if *k < 1 || *k > 1024 {
-		return usagef("--k %d: want 1 ≤ K ≤ 1024", *k)
+	if err := checkFlags(want{*k < 1 || *k > 1024, "k", *k, "1 ≤ K ≤ 1024"}); err != nil {
+		return err
 	}
 	sets, err := data.LoadNIST36Splits(*dataDir, "train", "test")
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "q6: PCA of %d training images, %d components\n", sets.Train.Len(), *k)
-	res, err := pca.Run(sets, pca.Options{K: *k, AutoencoderParams: autoencoder.ParamCount()})
+	_, err = q6Run(sets, *k, *out, stdout)
+	return err
+}
+
+// q6Run fits question 6's PCA (pca.Run, against the autoencoder's
+// parameter count) and writes its figures and metrics.json into out:
+// `recog q6` and the q6 stage of `recog all`.
+func q6Run(sets *data.Splits, k int, out string, stdout io.Writer) (pca.Metrics, error) {
+	fmt.Fprintf(stdout, "q6: PCA of %d training images, %d components\n", sets.Train.Len(), k)
+	res, err := pca.Run(sets, pca.Options{K: k, AutoencoderParams: autoencoder.ParamCount()})
 	if err != nil {
-		return err
+		return pca.Metrics{}, err
 	}
-	if err := writeRun(*out, res.Metrics, res.Figures); err != nil {
-		return err
+	if err := writeRun(out, res.Metrics, res.Figures); err != nil {
+		return pca.Metrics{}, err
 	}
 	m := res.Metrics
 	fmt.Fprintf(stdout, "q6: P is %d x %d of rank %d; %.2f%% of the variance; test PSNR %.3f dB (train %.3f dB); parameters: PCA %d (+%d mean), autoencoder %d; %.1f s; wrote %s\n",
-		m.PRows, m.PCols, m.PRank, 100*m.ExplainedVariance, m.TestPSNR, m.TrainPSNR,
-		m.ParamsProjection, m.ParamsMean, m.ParamsAutoencoder, m.Seconds, *out)
-	return nil
+		m.PRows, m.PCols, m.PRank, 100*m.ExplainedVariance, m.TestPSNR, m.TrainPSNR, m.ParamsProjection, m.ParamsMean, m.ParamsAutoencoder, m.Seconds, out)
+	return m, nil
 }

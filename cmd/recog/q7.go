@@ -8,15 +8,15 @@ import (
 	"slices"
 	"strings"
 
-	"recog/internal/blas"
-	"recog/internal/data"
-	"recog/internal/viz"
 	autodiff "recog/q7_autodiff"
 )
 
-// q7Runners are the `recog q7 TASK` subcommands; Q7.2 adds "flowers" here
-// from its own file's init.
-var q7Runners = map[string]func(args []string, stdout, stderr io.Writer) error{}
+// q7Runners are the `recog q7 TASK` subcommands: the Q7.1 tasks, "flowers"
+// (Q7.2) and "ocr" (Q7.1.4 on the photos).
+var q7Runners = map[string]func(args []string, stdout, stderr io.Writer) error{
+	"flowers": runQ7Flowers,
+	"ocr":     runQ7OCR,
+}
 
 func init() {
 	register(command{
@@ -34,11 +34,13 @@ func init() {
 
 func runQ7(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		names := make([]string, 0, len(q7Runners))
-		for n := range q7Runners {
-			names = append(names, n)
-		}
-		slices.Sort(names)
+		names := slices.Sorted(func(yield func(string) bool) {
+			for n := range q7Runners {
+				if !yield(n) {
+					return
+				}
+			}
+		})
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 			fmt.Fprintf(stderr, "usage: recog q7 TASK [flags]\n\ntasks: %s\nrun `recog q7 TASK -h` for a task's flags\n", strings.Join(names, ", "))
 			return nil
@@ -81,92 +83,47 @@ func runQ7Task(name string, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("unexpected arguments %q", pos)
+	if err := noArgs(pos); err != nil {
+		return err
 	}
-	if *epochs <= 0 {
-		return usagef("--epochs %d: want > 0", *epochs)
+	if err := checkFlags(want{*epochs <= 0, "epochs", *epochs, "> 0"}, want{*limit < 0, "limit", *limit, "≥ 0"}); err != nil {
+		return err
 	}
-	if *limit < 0 {
-		return usagef("--limit %d: want ≥ 0", *limit)
-	}
-	t.Epochs = *epochs
-	if *dataDir == "" {
-		*dataDir = data.DefaultDir()
-	}
-	if _, err := os.Stat(filepath.Join(*dataDir, t.Set)); err != nil {
-		return fmt.Errorf("%w (run `recog data %s` first)", err, t.Set)
-	}
-	s, err := autodiff.LoadTaskData(t, *dataDir)
+	opt := autodiff.Options{Epochs: *epochs, Seed: *seed, TrainLimit: *limit, Progress: stderr}
+	res, err := q7Task(t, dataOr(*dataDir), opt, *out, true, stdout)
 	if err != nil {
 		return err
 	}
-	s.Train = s.Train.Head(*limit)
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return err
-	}
-	res, err := autodiff.RunTask(t, s, *seed, stderr)
-	if err != nil {
-		return err
-	}
-	defer res.Model.Close()
-	h := res.History
-	ep := make([]float64, len(h.Epochs))
-	for i := range ep {
-		ep[i] = float64(i + 1)
-	}
-	evalLabel := "validation"
-	if res.EvalName == "test" {
-		evalLabel = "test"
-	}
-	for _, c := range []struct{ what, file string }{{"acc", "accuracy"}, {"loss", "cross-entropy loss (mean)"}} {
-		p, err := viz.Curves(fmt.Sprintf("Q7 %s: %s per epoch", name, strings.Split(c.file, " ")[0]), "epoch", c.file,
-			viz.Series{Name: "training", X: ep, Y: h.Curve("train_" + c.what)},
-			viz.Series{Name: evalLabel, X: ep, Y: h.Curve("valid_" + c.what), Dashed: true})
-		if err != nil {
-			return err
-		}
-		if err := viz.SavePNG(p, 800, 500, filepath.Join(*out, fmt.Sprintf("q7_%s_%s.png", name, c.what))); err != nil {
-			return err
-		}
-	}
-	if err := res.Model.Save(filepath.Join(*out, fmt.Sprintf("q7_%s.safetensors", name))); err != nil {
-		return err
-	}
-	n := float64(len(h.Epochs))
-	metrics := map[string]any{
-		"task":                           name,
-		"model":                          res.Model.Name,
-		"params":                         res.Model.NumParams(),
-		"epochs":                         t.Epochs,
-		"batch":                          t.BatchSize,
-		"lr":                             t.LR,
-		"seed":                           *seed,
-		"blas":                           blas.Name(),
-		"train_examples":                 s.Train.Len(),
-		"train_loss_curve":               h.Curve("train_loss"),
-		"train_acc_curve":                h.Curve("train_acc"),
-		res.EvalName + "_loss_curve":     h.Curve("valid_loss"),
-		res.EvalName + "_acc_curve":      h.Curve("valid_acc"),
-		"test_acc":                       res.TestAcc,
-		"test_loss":                      res.TestLoss,
-		"s_per_epoch":                    res.TrainSeconds / n,
-		"samples_per_s":                  res.SamplesPerSec,
-		"s_per_epoch_curve":              curveOf(h, func(e autodiff.EpochStats) float64 { return e.Seconds }),
-		"final_" + res.EvalName + "_acc": h.Epochs[len(h.Epochs)-1].ValidAcc,
-	}
-	if err := writeQMetrics(filepath.Join(*out, "metrics.json"), metrics); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "q7 %s: test accuracy %.4f (loss %.4f), %.1f s/epoch, %.0f samples/s (%s BLAS); wrote %s\n",
-		name, res.TestAcc, res.TestLoss, res.TrainSeconds/n, res.SamplesPerSec, blas.Name(), *out)
+	res.Model.Close()
 	return nil
 }
 
-func curveOf(h *autodiff.History, f func(autodiff.EpochStats) float64) []float64 {
-	out := make([]float64, len(h.Epochs))
-	for i, e := range h.Epochs {
-		out[i] = f(e)
+// q7Task runs a Q7.1 task (autodiff.Run) on the data of dataDir and writes
+// its figures, metrics.json and, with save, the model q7_<task>.safetensors
+// into out; the caller closes the result's model: `recog q7 TASK` and the
+// q7 stages of `recog all`.
+func q7Task(t autodiff.Task, dataDir string, opt autodiff.Options, out string, save bool, stdout io.Writer) (*autodiff.Result, error) {
+	if _, err := os.Stat(filepath.Join(dataDir, t.Set)); err != nil {
+		return nil, fmt.Errorf("%w (run `recog data %s` first)", err, t.Set)
 	}
-	return out
+	s, err := autodiff.LoadTaskData(t, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	res, err := autodiff.Run(t, s, opt)
+	if err != nil {
+		return nil, err
+	}
+	err = writeRun(out, res.Metrics, res.Figures)
+	if err == nil && save {
+		err = res.Model.Save(filepath.Join(out, fmt.Sprintf("q7_%s.safetensors", t.Name)))
+	}
+	if err != nil {
+		res.Model.Close()
+		return nil, err
+	}
+	m := res.Metrics
+	fmt.Fprintf(stdout, "q7 %s: test accuracy %.4f (loss %.4f), %.1f s/epoch, %.0f samples/s (%s BLAS); wrote %s\n",
+		t.Name, m.TestAcc, m.TestLoss, m.SPerEpoch, m.SamplesPerSec, m.BLAS, out)
+	return res, nil
 }

@@ -6,14 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"recog/internal/data"
-	"recog/internal/viz"
-	autodiff "recog/q7_autodiff"
+	"recog/q7_autodiff/flowers"
 )
-
-func init() {
-	q7Runners["flowers"] = runQ7Flowers
-}
 
 const q7FlowersHelp = `recog q7 flowers [flags]
 
@@ -24,82 +18,55 @@ fully-connected layers trained from scratch on the same split. Writes to --out:
   q7_flowers_acc.png, q7_flowers_loss.png   curves of both models
   metrics.json                              test accuracy at the best
                                             validation epoch, stage times, ...
-See docs/q7_autodiff.md.`
+See docs/q7_flowers.md.`
 
 func runQ7Flowers(args []string, stdout, stderr io.Writer) error {
-	def := autodiff.DefaultFlowersConfig("")
+	cfg := flowers.DefaultConfig("")
 	fs := newFlagSet("q7 flowers", q7FlowersHelp, stderr)
-	epochs := fs.Int("epochs", def.FineTuneEpochs, "fine-tuning epochs")
-	scratch := fs.Int("scratch-epochs", def.ScratchEpochs, "epochs of the CNN trained from scratch")
-	perClass := fs.Int("per-class", 0, "keep only the first N images of each class in each split (0: all)")
-	seed := fs.Uint64("seed", 1, "random seed")
-	dataDir := fs.String("data", "", "data `DIR` (default <repo>/data)")
+	fs.IntVar(&cfg.FineTuneEpochs, "epochs", cfg.FineTuneEpochs, "fine-tuning epochs")
+	fs.IntVar(&cfg.ScratchEpochs, "scratch-epochs", cfg.ScratchEpochs, "epochs of the CNN trained from scratch")
+	fs.IntVar(&cfg.PerClass, "per-class", 0, "keep only the first N images of each class in each split (0: all)")
+	fs.Uint64Var(&cfg.Seed, "seed", 1, "random seed")
+	fs.StringVar(&cfg.DataDir, "data", "", "data `DIR` (default <repo>/data)")
 	out := fs.String("out", "out/q7_flowers", "output `DIR`")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
-	switch {
-	case len(pos) > 0:
-		return usagef("unexpected arguments %q", pos)
-	case *epochs <= 0 || *scratch <= 0:
-		return usagef("--epochs %d, --scratch-epochs %d: want > 0", *epochs, *scratch)
-	case *perClass < 0:
-		return usagef("--per-class %d: want ≥ 0", *perClass)
+	if err := noArgs(pos); err != nil {
+		return err
 	}
-	if *dataDir == "" {
-		*dataDir = data.DefaultDir()
+	if err := checkFlags(want{cfg.FineTuneEpochs <= 0, "epochs", cfg.FineTuneEpochs, "> 0"},
+		want{cfg.ScratchEpochs <= 0, "scratch-epochs", cfg.ScratchEpochs, "> 0"}, want{cfg.PerClass < 0, "per-class", cfg.PerClass, "≥ 0"}); err != nil {
+		return err
 	}
+	cfg.DataDir = dataOr(cfg.DataDir)
 	for _, set := range []string{"flowers17", "squeezenet"} {
-		if _, err := os.Stat(filepath.Join(*dataDir, set)); err != nil {
+		if _, err := os.Stat(filepath.Join(cfg.DataDir, set)); err != nil {
 			return fmt.Errorf("%w (run `recog data %s` first)", err, set)
 		}
 	}
-	cfg := def
-	cfg.DataDir, cfg.Seed, cfg.PerClass = *dataDir, *seed, *perClass
-	cfg.FineTuneEpochs, cfg.ScratchEpochs = *epochs, *scratch
-	m, err := writeFlowers(cfg, *out, stderr)
+	m, err := q7Flowers(cfg, *out, stderr)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "q7 flowers: fine-tuned SqueezeNet test accuracy %.4f, CNN from scratch %.4f; wrote %s\n",
-		m["finetune_test_acc"], m["scratch_test_acc"], *out)
+		m.FineTune.TestAcc, m.Scratch.TestAcc, *out)
 	return nil
 }
 
-// writeFlowers runs Q7.2 with cfg and writes its figures and metrics.json
-// into dir; it returns the metrics. `recog q7 flowers` and `recog all` share it.
-func writeFlowers(cfg autodiff.FlowersConfig, dir string, progress io.Writer) (map[string]any, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	res, err := autodiff.RunFlowers(cfg, progress)
+// q7Flowers runs Q7.2 with cfg (flowers.Run) and writes its figures and
+// metrics.json into dir.
+func q7Flowers(cfg flowers.Config, dir string, progress io.Writer) (flowers.Metrics, error) {
+	res, err := flowers.Run(cfg, progress)
 	if err != nil {
-		return nil, err
+		return flowers.Metrics{}, err
 	}
-	defer func() {
-		for _, r := range []*autodiff.FlowersRun{res.FineTune, res.Scratch} {
-			if r != nil && r.Model != nil {
-				r.Model.Close()
-			}
-		}
-	}()
+	res.Close()
 	figs, err := res.Figures()
 	if err != nil {
-		return nil, err
+		return flowers.Metrics{}, err
 	}
-	for stem, p := range figs {
-		if err := viz.SavePNG(p, 900, 560, filepath.Join(dir, stem+".png")); err != nil {
-			return nil, err
-		}
-	}
-	def := autodiff.DefaultFlowersConfig(cfg.DataDir)
-	m := res.Metrics()
-	m["per_class"] = cfg.PerClass
-	m["default_finetune_epochs"], m["default_scratch_epochs"] = def.FineTuneEpochs, def.ScratchEpochs
-	m["chance"] = 1 / float64(len(res.Classes))
-	if err := writeQMetrics(filepath.Join(dir, "metrics.json"), m); err != nil {
-		return nil, err
-	}
-	return m, nil
+	m := res.Metrics(cfg)
+	return m, writeRun(dir, m, figs)
 }

@@ -1,0 +1,29 @@
+package autodiff
+
+import (
+	_ "embed" // the default OCR model
+
+	"recog/q7_autodiff/nets"
+)
+
+// DefaultOCRModelFile is the embedded nets.NewSmallCNN trained by
+// `recog q7 emnist-small` (q7_autodiff/model/, whose README.md records the
+// command, the seed and the SHA-256 of the inputs and of the file).
+const DefaultOCRModelFile = "emnist_small.safetensors"
+
+//go:embed model/emnist_small.safetensors
+var defaultOCRModel []byte
+
+// DefaultOCRModel returns the embedded small EMNIST CNN (DefaultOCRModelFile),
+// the default model of `recog ocr`: upright 28x28 white-on-black images in,
+// the 47 EMNIST Balanced class probabilities out (read the photos with it
+// through EMNISTProbs).
+func DefaultOCRModel() (*nets.Model, error) {
+	return nets.ParseSmallCNN("embedded "+DefaultOCRModelFile, defaultOCRModel)
+}
+
+func init() {
+	// Q7.1.4 follow-up: a CNN small enough to embed as the default model of
+	// `recog ocr` (docs/q7_autodiff.md#a-small-emnist-cnn-for-recog-ocr).
+	Tasks["emnist-small"] = Task{Name: "emnist-small", Set: "emnist", Epochs: 15, BatchSize: 64, LR: 1e-3, LRDecay: 0.9, Dropout: 0.2}
+}

@@ -1,0 +1,493 @@
+package flowers
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/disintegration/imaging"
+
+	"recog/internal/blas"
+	"recog/internal/cputime"
+	"recog/internal/data"
+	"recog/q7_autodiff/nets"
+)
+
+// Config are the settings of Q7.2 (Run). Zero fields take the
+// defaults of DefaultConfig.
+type Config struct {
+	// DataDir holds flowers17/ and squeezenet/ (the repository's data/).
+	DataDir string
+	// Seed seeds initialisation, batch order, dropout and augmentation.
+	Seed uint64
+	// PerClass, if > 0, keeps only the first PerClass images of each class
+	// in each split (quick runs and tests).
+	PerClass int
+
+	// Fine-tuning of SqueezeNet 1.1's classifier on the frozen features.
+	FineTuneEpochs int
+	FineTuneLR     float64 // Adam
+	FineTuneBatch  int
+	ExtractBatch   int // images per forward pass of the feature extraction
+
+	// The CNN trained from scratch (NewFlowersCNN).
+	ScratchEpochs  int
+	ScratchLR      float64 // Adam
+	ScratchLRDecay float64 // learning-rate factor per epoch
+	ScratchBatch   int
+	ScratchSide    int // network input side (random crops of ScratchSide+ScratchSide/8)
+
+	// SkipFineTune or SkipScratch leave one of the two models out.
+	SkipFineTune, SkipScratch bool
+}
+
+// DefaultConfig returns the settings the docs report
+// (docs/q7_flowers.md#results).
+func DefaultConfig(dataDir string) Config {
+	return Config{
+		DataDir: dataDir, Seed: 1,
+		FineTuneEpochs: 30, FineTuneLR: 1e-3, FineTuneBatch: 32, ExtractBatch: 8,
+		ScratchEpochs: 40, ScratchLR: 1e-3, ScratchLRDecay: 0.95, ScratchBatch: 32, ScratchSide: 64,
+	}
+}
+
+func (c *Config) fill() {
+	d := DefaultConfig(c.DataDir)
+	set := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	setF := func(v *float64, def float64) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	set(&c.FineTuneEpochs, d.FineTuneEpochs)
+	set(&c.FineTuneBatch, d.FineTuneBatch)
+	set(&c.ExtractBatch, d.ExtractBatch)
+	set(&c.ScratchEpochs, d.ScratchEpochs)
+	set(&c.ScratchBatch, d.ScratchBatch)
+	set(&c.ScratchSide, d.ScratchSide)
+	setF(&c.FineTuneLR, d.FineTuneLR)
+	setF(&c.ScratchLR, d.ScratchLR)
+	setF(&c.ScratchLRDecay, d.ScratchLRDecay)
+}
+
+// ModelRun is one trained model of Q7.2 with its curves. History holds
+// the training and validation loss and accuracy per epoch; TestAcc and
+// TestLoss are per epoch too. The reported test accuracy is that of
+// BestEpoch, the epoch of highest validation accuracy (ties: lower
+// validation loss, then earlier), and Model holds that epoch's parameters
+// (call Model.Close when done with it).
+type ModelRun struct {
+	Name          string
+	Model         *nets.Model
+	History       *nets.History
+	TestAcc       []float64 // per epoch
+	TestLoss      []float64 // per epoch
+	BestEpoch     int       // 1-based
+	ParamsTrained int       // parameters updated by training
+	ParamsTotal   int       // including frozen ones
+	TrainSeconds  float64   // training steps and per-epoch evaluation
+}
+
+// Best returns the validation and test accuracy of BestEpoch.
+func (r *ModelRun) Best() (validAcc, testAcc float64) {
+	e := r.BestEpoch - 1
+	return r.History.Epochs[e].ValidAcc, r.TestAcc[e]
+}
+
+// Stages are the wall-clock seconds of the stages of Run and, in CPU, the
+// CPU seconds of this process during each (user + system, all threads; on a
+// machine shared with other jobs, CPU time divided by the number of cores
+// is what the wall time would be on an idle machine).
+type Stages struct {
+	StageTimes `metrics:"inline"`
+	CPU        StageTimes `metrics:"inline,prefix=cpu_"`
+}
+
+// StageTimes are the seconds of each stage of Run.
+type StageTimes struct {
+	Decode   float64 `json:"decode_s"`   // JPEG decoding and both preprocessings
+	Features float64 `json:"features_s"` // SqueezeNet forward passes (layers 0..12)
+	FineTune float64 `json:"finetune_s"` // training the new classifier (with per-epoch evaluation)
+	Scratch  float64 `json:"scratch_s"`  // training the CNN from scratch (with per-epoch evaluation)
+	Total    float64 `json:"total_s"`    // everything, from listing the files
+}
+
+// stageTimer measures one stage's wall and CPU seconds.
+type stageTimer struct {
+	wall time.Time
+	cpu  float64
+}
+
+func startStage() stageTimer { return stageTimer{time.Now(), cputime.Seconds()} }
+
+// add adds the time since start to *wall and *cpu.
+func (s stageTimer) add(wall, cpu *float64) {
+	*wall += time.Since(s.wall).Seconds()
+	*cpu += cputime.Seconds() - s.cpu
+}
+
+// Result is the outcome of RunFlowers.
+type Result struct {
+	Classes                   []string
+	NumTrain, NumVal, NumTest int
+	FineTune, Scratch         *ModelRun // nil when skipped
+	Stages                    Stages
+	BLAS                      string
+}
+
+// Close releases the models' inference graphs.
+func (r *Result) Close() {
+	for _, m := range []*ModelRun{r.FineTune, r.Scratch} {
+		if m != nil && m.Model != nil {
+			m.Model.Close()
+		}
+	}
+}
+
+// flowerImages are the decoded sets: SqueezeNet inputs are not kept (they
+// become features chunk by chunk), the small images are.
+type flowerSplit struct {
+	files []data.ImageFile
+	feats *nets.Data // 512 x 13 x 13 SqueezeNet features
+	small *nets.Data // 3 x S' x S' images for the scratch CNN, S' = side + side/8
+}
+
+// flowerFiles returns the files of each split (train, val, test), keeping
+// the first perClass of each class when perClass > 0.
+func flowerFiles(files []data.ImageFile, perClass int) [3][]data.ImageFile {
+	var out [3][]data.ImageFile
+	count := map[[2]any]int{}
+	for _, f := range files {
+		k := [2]any{f.Split, f.Class}
+		if perClass > 0 && count[k] >= perClass {
+			continue
+		}
+		count[k]++
+		switch f.Split {
+		case "train":
+			out[0] = append(out[0], f)
+		case "val":
+			out[1] = append(out[1], f)
+		case "test":
+			out[2] = append(out[2], f)
+		}
+	}
+	return out
+}
+
+// decodeFlowers decodes files[lo:hi] on GOMAXPROCS goroutines into the
+// SqueezeNet input big (3 x 224 x 224 each, nets.ImageNetPreprocess(img, 256,
+// 224)) when big is not nil and the small input (nets.ImageNetPreprocess(img, s,
+// s)) into small[i] for file i.
+func decodeFlowers(files []data.ImageFile, lo, hi int, big []float32, small []float32, s int) error {
+	const bigSize = 3 * 224 * 224
+	errs := make([]error, hi-lo)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f := files[i]
+				img, err := imaging.Open(f.Path)
+				if err != nil {
+					errs[i-lo] = fmt.Errorf("%s: %w", f.Path, err)
+					continue
+				}
+				if big != nil {
+					x, err := nets.ImageNetPreprocess(img, 256, 224)
+					if err != nil {
+						errs[i-lo] = fmt.Errorf("%s: %w", f.Path, err)
+						continue
+					}
+					copy(big[(i-lo)*bigSize:], x)
+				}
+				x, err := nets.ImageNetPreprocess(img, s, s)
+				if err != nil {
+					errs[i-lo] = fmt.Errorf("%s: %w", f.Path, err)
+					continue
+				}
+				copy(small[i*3*s*s:], x)
+			}
+		}()
+	}
+	for i := lo; i < hi; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadFlowers decodes every image once; for the fine-tuning it also runs
+// SqueezeNet's feature layers (m) on chunks of decoded images, so that only
+// the 512 x 13 x 13 features of all images are held.
+func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stages, progress io.Writer) ([3]*flowerSplit, error) {
+	var out [3]*flowerSplit
+	s := cfg.ScratchSide + cfg.ScratchSide/8
+	const chunk = 64
+	var big []float32
+	var featSize int
+	if m != nil {
+		big = make([]float32, chunk*m.InputSize())
+		featSize = size(nets.ShapeAt(m, nets.SqueezeNetFeatureLayers))
+	}
+	done, total := 0, len(splits[0])+len(splits[1])+len(splits[2])
+	start := time.Now()
+	for k, files := range splits {
+		fs := &flowerSplit{files: files}
+		labels := make([]int, len(files))
+		for i, f := range files {
+			labels[i] = f.Class
+		}
+		fs.small = &nets.Data{X: make([]float32, len(files)*3*s*s), Shape: []int{3, s, s}, Labels: labels}
+		if m != nil {
+			fs.feats = &nets.Data{X: make([]float32, len(files)*featSize), Shape: nets.ShapeAt(m, nets.SqueezeNetFeatureLayers), Labels: labels}
+		}
+		for lo := 0; lo < len(files); lo += chunk {
+			hi := min(lo+chunk, len(files))
+			t0 := startStage()
+			if err := decodeFlowers(files, lo, hi, big, fs.small.X, s); err != nil {
+				return out, err
+			}
+			t0.add(&st.Decode, &st.CPU.Decode)
+			if m != nil {
+				t0 = startStage()
+				f, err := nets.LayerOutputs(m, big[:(hi-lo)*m.InputSize()], hi-lo, nets.SqueezeNetFeatureLayers, cfg.ExtractBatch, nil)
+				if err != nil {
+					return out, err
+				}
+				copy(fs.feats.X[lo*featSize:], f)
+				t0.add(&st.Features, &st.CPU.Features)
+			}
+			done += hi - lo
+			if progress != nil {
+				fmt.Fprintf(progress, "images %d/%d decoded%s (%.0f s)\n", done, total,
+					map[bool]string{true: " and through SqueezeNet's features", false: ""}[m != nil], time.Since(start).Seconds())
+			}
+		}
+		out[k] = fs
+	}
+	return out, nil
+}
+
+// NewCNN is the network trained from scratch on side x side RGB
+// images: three blocks of conv 3x3 (padding 1) + ReLU + max-pool 2 with 16,
+// 32 and 64 filters, then Dropout(0.5), fully connected
+// 64·(side/8)² -> 128, ReLU, Dropout(0.5), 128 -> classes. PyTorch's
+// default init.
+func NewCNN(side int, classes []string, rng *rand.Rand) (*nets.Model, error) {
+	if side < 8 || side%8 != 0 {
+		return nil, fmt.Errorf("flowers CNN: side %d is not a positive multiple of 8", side)
+	}
+	return nets.NewModel("flowers-cnn", []int{3, side, side}, classes, rng,
+		nets.Conv2D{Out: 16, K: 3, Pad: 1, ReLU: true}, nets.MaxPool2D{K: 2},
+		nets.Conv2D{Out: 32, K: 3, Pad: 1, ReLU: true}, nets.MaxPool2D{K: 2},
+		nets.Conv2D{Out: 64, K: 3, Pad: 1, ReLU: true}, nets.MaxPool2D{K: 2},
+		nets.Dropout{P: 0.5}, nets.Dense{Out: 128}, nets.ReLU{}, nets.Dropout{P: 0.5}, nets.Dense{Out: len(classes)})
+}
+
+// tracker records the test numbers per epoch and keeps the parameters of
+// the best validation epoch (Config.OnEpoch of nets.Train).
+type tracker struct {
+	m          *nets.Model
+	eval       func(*nets.Data) (loss, acc float64, err error)
+	test       *nets.Data
+	run        *ModelRun
+	best       [][]float32
+	bestAcc    float64
+	bestLoss   float64
+	progress   io.Writer
+	trainStart time.Time
+}
+
+func (t *tracker) epoch(st nets.EpochStats) error {
+	loss, acc, err := t.eval(t.test)
+	if err != nil {
+		return err
+	}
+	t.run.TestAcc = append(t.run.TestAcc, acc)
+	t.run.TestLoss = append(t.run.TestLoss, loss)
+	if t.best == nil || st.ValidAcc > t.bestAcc || (st.ValidAcc == t.bestAcc && st.ValidLoss < t.bestLoss) {
+		t.best, t.bestAcc, t.bestLoss, t.run.BestEpoch = t.m.Snapshot(), st.ValidAcc, st.ValidLoss, st.Epoch
+	}
+	if t.progress != nil {
+		fmt.Fprintf(t.progress, "%s epoch %d: test loss %.4f acc %.4f\n", t.m.Name, st.Epoch, loss, acc)
+	}
+	return nil
+}
+
+func (t *tracker) finish(h *nets.History) {
+	t.run.History = h
+	t.run.TrainSeconds = time.Since(t.trainStart).Seconds()
+	t.m.Restore(t.best)
+}
+
+// fineTune trains the new classifier on the cached features.
+func fineTune(cfg Config, classes []string, sets [3]*flowerSplit, frozen int, progress io.Writer) (*ModelRun, error) {
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0xf10e5))
+	m, err := nets.NewSqueezeNetHead(classes, rng)
+	if err != nil {
+		return nil, err
+	}
+	run := &ModelRun{Name: "squeezenet1.1 fine-tuned", Model: m, ParamsTrained: m.NumParams(), ParamsTotal: frozen + m.NumParams()}
+	tr := &tracker{m: m, test: sets[2].feats, run: run, progress: progress, trainStart: time.Now(),
+		eval: func(d *nets.Data) (float64, float64, error) { return nets.Evaluate(m, d) }}
+	if progress != nil {
+		fmt.Fprintf(progress, "%v\nfine-tuning on %d cached feature maps, Adam(lr=%g), batch %d, %d epochs\n",
+			m, sets[0].feats.Len(), cfg.FineTuneLR, cfg.FineTuneBatch, cfg.FineTuneEpochs)
+	}
+	h, err := nets.Train(m, sets[0].feats, sets[1].feats, nets.Config{Epochs: cfg.FineTuneEpochs, BatchSize: min(cfg.FineTuneBatch, sets[0].feats.Len()),
+		Optimizer: &nets.Adam{LR: cfg.FineTuneLR}, Rand: rng, Progress: progress, OnEpoch: tr.epoch})
+	if err != nil {
+		return nil, err
+	}
+	tr.finish(h)
+	return run, nil
+}
+
+// cropData returns side x side crops of the images of d (3 x S x S): the
+// centre crop when rng is nil, else a crop at a uniformly random offset,
+// mirrored left-right with probability 1/2.
+func cropData(d *nets.Data, side int, rng *rand.Rand) *nets.Data {
+	s := d.Shape[1]
+	out := &nets.Data{X: make([]float32, d.Len()*3*side*side), Shape: []int{3, side, side}, Labels: d.Labels}
+	for n := 0; n < d.Len(); n++ {
+		top, left, flip := (s-side)/2, (s-side)/2, false
+		if rng != nil {
+			top, left, flip = rng.IntN(s-side+1), rng.IntN(s-side+1), rng.IntN(2) == 1
+		}
+		src, dst := d.Row(n), out.X[n*3*side*side:]
+		for c := 0; c < 3; c++ {
+			for i := 0; i < side; i++ {
+				row := src[(c*s+top+i)*s+left:][:side]
+				o := dst[(c*side+i)*side:][:side]
+				if flip {
+					for j := range o {
+						o[j] = row[side-1-j]
+					}
+				} else {
+					copy(o, row)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// scratch trains NewCNN with random crops and flips drawn afresh every
+// epoch (nets.Config.EpochData); validation and test use centre crops.
+func scratch(cfg Config, classes []string, sets [3]*flowerSplit, progress io.Writer) (*ModelRun, error) {
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x5c7a7c4))
+	side := cfg.ScratchSide
+	m, err := NewCNN(side, classes, rng)
+	if err != nil {
+		return nil, err
+	}
+	valid, test := cropData(sets[1].small, side, nil), cropData(sets[2].small, side, nil)
+	run := &ModelRun{Name: "CNN from scratch", Model: m, ParamsTrained: m.NumParams(), ParamsTotal: m.NumParams()}
+	ev, err := nets.NewEvaluator(m, valid.Len())
+	if err != nil {
+		return nil, err
+	}
+	defer ev.Close()
+	tr := &tracker{m: m, eval: ev.Evaluate, test: test, run: run, progress: progress, trainStart: time.Now()}
+	opt := &nets.Adam{LR: cfg.ScratchLR}
+	b := min(cfg.ScratchBatch, sets[0].small.Len())
+	if progress != nil {
+		fmt.Fprintf(progress, "%v\ntraining from scratch on %d images (random %dx%d crops of %dx%d, flips), %v, batch %d, %d epochs\n",
+			m, sets[0].small.Len(), side, side, sets[0].small.Shape[1], sets[0].small.Shape[1], opt, b, cfg.ScratchEpochs)
+	}
+	h, err := nets.Train(m, nil, valid, nets.Config{Epochs: cfg.ScratchEpochs, BatchSize: b, Optimizer: opt, Rand: rng,
+		LRDecay: cfg.ScratchLRDecay, Progress: progress, OnEpoch: tr.epoch, Eval: ev.Evaluate,
+		EpochData: func(int) *nets.Data { return cropData(sets[0].small, side, rng) }})
+	if err != nil {
+		return nil, err
+	}
+	tr.finish(h)
+	return run, nil
+}
+
+// Run is Q7.2: on the course's 40/20/20 split of Oxford Flowers 17
+// (cfg.DataDir/flowers17) it
+//
+//  1. decodes every image once, preprocessing it as torchvision's ImageNet
+//     models expect (nets.ImageNetPreprocess(img, 256, 224)) and, for the
+//     scratch CNN, to a small square;
+//  2. runs SqueezeNet 1.1's feature layers with the ImageNet weights of
+//     cfg.DataDir/squeezenet once per image (512 x 13 x 13 each, kept);
+//  3. trains only a new classifier (nets.NewSqueezeNetHead) on those features;
+//  4. trains NewCNN from scratch on the same split;
+//
+// and reports curves, the test accuracy of the best validation epoch and the
+// time of each stage. Progress lines go to progress (may be nil).
+func Run(cfg Config, progress io.Writer) (*Result, error) {
+	cfg.fill()
+	start := startStage()
+	files, classes, err := data.ReadFlowers17(filepath.Join(cfg.DataDir, "flowers17"))
+	if err != nil {
+		return nil, err
+	}
+	splits := flowerFiles(files, cfg.PerClass)
+	res := &Result{Classes: classes, NumTrain: len(splits[0]), NumVal: len(splits[1]), NumTest: len(splits[2]), BLAS: blas.Name()}
+	var sq *nets.Model
+	frozen := 0
+	if !cfg.SkipFineTune {
+		if sq, err = nets.NewSqueezeNet11(224, classes, rand.New(rand.NewPCG(cfg.Seed, 1))); err != nil {
+			return nil, err
+		}
+		if err := nets.LoadSqueezeNetWeights(sq, filepath.Join(cfg.DataDir, "squeezenet", data.SqueezeNetFile), true); err != nil {
+			return nil, err
+		}
+		for _, p := range sq.Params[:len(sq.Params)-2] {
+			frozen += p.Value.Size()
+		}
+	}
+	sets, err := loadFlowers(cfg, splits, sq, &res.Stages, progress)
+	if err != nil {
+		return nil, err
+	}
+	if sq != nil {
+		sq.Close()
+		t0 := startStage()
+		if res.FineTune, err = fineTune(cfg, classes, sets, frozen, progress); err != nil {
+			return nil, err
+		}
+		t0.add(&res.Stages.FineTune, &res.Stages.CPU.FineTune)
+		for _, s := range sets {
+			s.feats = nil
+		}
+	}
+	if !cfg.SkipScratch {
+		t0 := startStage()
+		if res.Scratch, err = scratch(cfg, classes, sets, progress); err != nil {
+			return nil, err
+		}
+		t0.add(&res.Stages.Scratch, &res.Stages.CPU.Scratch)
+	}
+	start.add(&res.Stages.Total, &res.Stages.CPU.Total)
+	return res, nil
+}
+
+// size returns the product of the dimensions of s.
+func size(s []int) int {
+	n := 1
+	for _, v := range s {
+		n *= v
+	}
+	return n
+}

@@ -1,0 +1,44 @@
+package ops
+
+import "sync"
+
+// chunks is the number of pieces Parallel splits work into. It is fixed
+// (not GOMAXPROCS) so that per-chunk partial sums, reduced in chunk order,
+// give the same float32 results on any machine.
+const chunks = 4
+
+// Parallel runs f(lo, hi, chunk) over [0, n) split into min(chunks, n)
+// contiguous chunks, each in its own goroutine, and returns the number of
+// chunks. The split depends only on n, so reductions done per chunk and
+// then in chunk order are deterministic.
+func Parallel(n int, f func(lo, hi, chunk int)) int {
+	w := min(chunks, n)
+	if w <= 1 {
+		f(0, n, 0)
+		return 1
+	}
+	var wg sync.WaitGroup
+	for k := 0; k < w; k++ {
+		lo, hi := k*n/w, (k+1)*n/w
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(lo, hi, k)
+		}()
+	}
+	wg.Wait()
+	return w
+}
+
+// bufPool hands out float32 scratch slices; slices come back zero-length-safe
+// (callers overwrite or clear them).
+var bufPool sync.Pool
+
+func getBuf(n int) []float32 {
+	if p, ok := bufPool.Get().(*[]float32); ok && cap(*p) >= n {
+		return (*p)[:n]
+	}
+	return make([]float32, n)
+}
+
+func putBuf(b []float32) { bufPool.Put(&b) }
