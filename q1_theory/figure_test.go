@@ -7,7 +7,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"recog/internal/data"
 	"recog/internal/datatest"
 	"recog/internal/viz"
 )
@@ -28,9 +27,7 @@ func TestQ1_7_ActivationsFigure(t *testing.T) {
 	png, err := viz.PNG(p, 800, 500)
 	require.NoError(t, err)
 	if datatest.Updating() {
-		root, err := data.RepoRoot()
-		require.NoError(t, err)
-		dir := filepath.Join(root, "docs", "figures")
+		dir := datatest.RepoPath(t, "docs", "figures")
 		require.NoError(t, os.MkdirAll(dir, 0o755))
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "q1_activations.png"), png, 0o644))
 	}

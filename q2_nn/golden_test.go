@@ -3,14 +3,14 @@ package nn
 import (
 	"bytes"
 	"encoding/json"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
 
-	"github.com/sebdah/goldie/v2"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
+
+	"recog/internal/datatest"
 )
 
 var (
@@ -95,9 +95,7 @@ func TestGoldenForwardBackward(t *testing.T) {
 	}
 	b, err := json.MarshalIndent(out, "", "  ")
 	require.NoError(t, err)
-	dir, err := filepath.Abs(filepath.Join("..", "golden", "q2_nn"))
-	require.NoError(t, err)
-	g := goldie.New(t, goldie.WithFixtureDir(dir), goldie.WithNameSuffix(""))
+	g := datatest.Golden(t, "q2_nn")
 	// One matrix row per line: collapse the innermost arrays of numbers.
 	b = innerArray.ReplaceAllFunc(b, func(m []byte) []byte {
 		m = space.ReplaceAll(m, []byte(" "))

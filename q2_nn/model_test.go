@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"recog/internal/data"
+	"recog/internal/datatest"
 	"recog/internal/modelio"
 	"recog/internal/vec"
 )
@@ -159,4 +160,20 @@ func TestLoadedModelEvaluates(t *testing.T) {
 	require.NoError(t, err)
 	require.InDelta(t, l0, l1, 1e-5*math.Max(1, l0))
 	require.Equal(t, a0, a1)
+}
+
+// TestLoadVersion1File loads testdata/models/q3_v1.safetensors, a network
+// saved before the metadata convention (made by internal/modelio's tests):
+// 4 -> 3 sigmoid -> 2 softmax with classes X and Y.
+func TestLoadVersion1File(t *testing.T) {
+	net, h, err := LoadModel(datatest.Testdata(t, "models", "q3_v1.safetensors"))
+	require.NoError(t, err)
+	require.Equal(t, []int{4, 3, 2}, []int{net.In(), net.Layers[0].Out(), net.Out()})
+	require.Equal(t, []Activation{ActSigmoid, ActSoftmax}, []Activation{net.Layers[0].Activation, net.Layers[1].Activation})
+	require.Equal(t, []string{"X", "Y"}, h.Classes)
+	require.Equal(t, "1", h.Meta[MetaVersion])
+	_, _, err = LoadModel(datatest.Testdata(t, "models", "truncated.safetensors"))
+	require.ErrorContains(t, err, "truncated.safetensors")
+	_, _, err = LoadModel(datatest.Testdata(t, "models", "not_a_model.safetensors"))
+	require.ErrorContains(t, err, `model "else", want "recog-mlp"`)
 }

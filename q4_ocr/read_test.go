@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -19,12 +18,6 @@ import (
 	nn "recog/q2_nn"
 	train "recog/q3_train"
 )
-
-// repoPath returns the absolute path of rel under the repository root.
-func repoPath(rel string) string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", rel)
-}
 
 // q3Model returns the Q3 network embedded in q3_train (the network of
 // question 3 that question 4 reads with) as a model of this package.
@@ -125,7 +118,7 @@ func TestReadPhotos(t *testing.T) {
 		if datatest.Updating() {
 			fig := docsPNG(t, OverlayMax(img, r, 1000))
 			require.Less(t, len(fig), 300<<10)
-			require.NoError(t, os.WriteFile(repoPath(filepath.Join("docs", "figures", "q4_"+name+"_overlay.png")), fig, 0o644))
+			require.NoError(t, os.WriteFile(datatest.RepoPath(t, "docs", "figures", "q4_"+name+"_overlay.png"), fig, 0o644))
 		}
 	}
 	overall := float64(dist) / float64(n)

@@ -20,7 +20,6 @@ import (
 	"github.com/disintegration/imaging"
 	"github.com/stretchr/testify/require"
 
-	"recog/internal/data"
 	"recog/internal/datatest"
 	train "recog/q3_train"
 	ocr "recog/q4_ocr"
@@ -224,11 +223,12 @@ func TestOCRModelFlag(t *testing.T) {
 	require.Equal(t, 0, code)
 	require.Contains(t, errs, "word rule off")
 
-	other := filepath.Join(dir, "other.safetensors")
-	require.NoError(t, data.WriteSafetensors(other, map[string]data.Tensor{"w": {Shape: []int{2}, Data: []float32{1, 2}}}, map[string]string{"format": "else"}))
-	code, _, errs = recog("ocr", photo, "--model", other)
+	code, _, errs = recog("ocr", photo, "--model", datatest.Testdata(t, "models", "not_a_model.safetensors"))
 	require.Equal(t, 1, code)
-	require.Contains(t, errs, "other.safetensors: not a model")
+	require.Contains(t, errs, "not_a_model.safetensors: not a model")
+	code, _, errs = recog("ocr", photo, "--model", datatest.Testdata(t, "models", "truncated.safetensors"))
+	require.Equal(t, 1, code)
+	require.Contains(t, errs, "truncated.safetensors")
 }
 
 var overallRe = regexp.MustCompile(`-- overall CER ([0-9.]+) \((\d+) edits / (\d+) characters, 4 photos\)`)

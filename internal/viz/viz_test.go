@@ -15,14 +15,14 @@ import (
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
+
+	"recog/internal/datatest"
 )
 
 // golden returns the goldie checker for golden/viz (bytes compared).
 func golden(t *testing.T) *goldie.Goldie {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "golden", "viz"))
-	require.NoError(t, err)
-	return goldie.New(t, goldie.WithFixtureDir(dir), goldie.WithNameSuffix(""))
+	return datatest.Golden(t, "viz")
 }
 
 // assertPlotGolden compares the PNG of a plot with golden/viz/name.png.
