@@ -4,6 +4,8 @@ import "math"
 
 // Sigmoid returns σ(x) = 1 / (1 + e^{-x}).
 // It is evaluated as e^{x} / (1 + e^{x}) for x < 0 so that e^{-x} never overflows.
+// A teaching restatement (see the package documentation): the networks use
+// q2_nn's nn.Sigmoid.
 // See docs/q1_theory.md#q14-derivative-of-the-sigmoid.
 func Sigmoid(x float64) float64 {
 	if x >= 0 {

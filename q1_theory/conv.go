@@ -79,6 +79,8 @@ func FullConvolve2D(d, k mat.Matrix) *mat.Dense {
 // from Cin input channels to Cout output channels. W[o][c] is the kh×kw kernel
 // from input channel c to output channel o and B[o] the bias of output o:
 // y_o[i,j] = B[o] + Σ_c Σ_{m,n} W[o][c][m,n] x_c[i+m, j+n].
+// A teaching restatement (see the package documentation), loop by loop: the
+// CNNs of question 7 use q7_autodiff/ops.Conv2dOp (im2col + GEMM).
 // See docs/q1_theory.md#q16-gradients-of-a-convolution-layer.
 type Conv2D struct {
 	W [][]*mat.Dense // Cout × Cin kernels, all kh×kw

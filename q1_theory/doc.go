@@ -9,6 +9,16 @@
 // zero, random and Xavier initialisation (Q2.1.1, Q2.1.3). The package works
 // in float64 with gonum/mat and depends on no later question.
 //
+// Teaching restatements. Some of this mathematics is written again later, in
+// the form that trains networks: the sigmoid and the softmax (q2_nn's
+// nn.Sigmoid, nn.Softmax), Xavier initialisation (nn.XavierUniform), a
+// two-layer network's gradients (nn.Network.Backward) and the convolution
+// (q7_autodiff/ops.Conv2dOp). The copies here are meant for teaching: each is
+// the most literal form of the formula its answer states, on small inputs,
+// with no speed-ups, and this package depends on no later question so that
+// it reads on its own. Nothing outside the tests of Q1 calls them; each says
+// so where it is defined.
+//
 // The answers and their full derivations are in docs/q1_theory.md (path
 // relative to the repository root); every section there names the test that
 // checks it, and every doc comment here links its section.

@@ -11,7 +11,9 @@ import (
 // TwoLayerNet is the assignment's network with examples along rows:
 // H = f(X W1 + 1 b1ᵀ), P = softmax_rows(H W2 + 1 b2ᵀ), and the mean
 // cross-entropy loss L = −(1/N) Σ_n Σ_k Y_nk log P_nk.
-// X is N×d, W1 d×h, W2 h×c, Y N×c one-hot.
+// X is N×d, W1 d×h, W2 h×c, Y N×c one-hot. A teaching restatement (see the
+// package documentation) of the network q2_nn builds and trains
+// (nn.NewMLP, nn.Train), with its gradients written out in Gradients.
 // See docs/q1_theory.md#q211-why-not-initialise-with-all-zeros.
 type TwoLayerNet struct {
 	Act    Activation
@@ -124,7 +126,8 @@ func scaled(a *mat.Dense, s float64) *mat.Dense {
 
 // XavierUniform returns an nIn×nOut matrix with entries drawn independently
 // from U[−a, a], a = √6 / √(nIn + nOut), so that Var(W_ij) = a²/3 = 2/(nIn + nOut)
-// (Glorot and Bengio, 2010).
+// (Glorot and Bengio, 2010). A teaching restatement (see the package
+// documentation): the networks use q2_nn's nn.XavierUniform.
 // See docs/q1_theory.md#q213-random-and-scaled-initialisation.
 func XavierUniform(nIn, nOut int, rng *rand.Rand) *mat.Dense {
 	a := math.Sqrt(6 / float64(nIn+nOut))

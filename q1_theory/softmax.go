@@ -9,6 +9,8 @@ import (
 // Shifting by c = −max x leaves the result unchanged (softmax is translation
 // invariant) and keeps every exponent ≤ 0, so nothing overflows and the
 // denominator is ≥ 1. An empty x gives an empty result.
+// A teaching restatement (see the package documentation): the networks use
+// q2_nn's nn.Softmax.
 // See docs/q1_theory.md#q11-translation-invariance-of-softmax.
 func Softmax(x []float64) []float64 {
 	if len(x) == 0 {

@@ -37,25 +37,27 @@ func column(hist []nn.EpochMetrics, f func(nn.EpochMetrics) float64) []float64 {
 // AccuracyPlot returns the training and validation accuracy against the
 // epoch (Q3.1.1): training solid, validation dashed, in the same colour.
 func AccuracyPlot(hist []nn.EpochMetrics, title string) (*plot.Plot, error) {
-	if len(hist) == 0 {
-		return nil, errors.New("accuracy plot: no epochs")
-	}
-	x := epochs(hist)
-	return viz.Curves(title, "epoch", "accuracy",
-		viz.Series{Name: "train", X: x, Y: column(hist, func(m nn.EpochMetrics) float64 { return m.TrainAcc }), Color: viz.Colour(0)},
-		viz.Series{Name: "valid", X: x, Y: column(hist, func(m nn.EpochMetrics) float64 { return m.ValidAcc }), Color: viz.Colour(1), Dashed: true})
+	return trainValidPlot(hist, title, "accuracy",
+		func(m nn.EpochMetrics) float64 { return m.TrainAcc }, func(m nn.EpochMetrics) float64 { return m.ValidAcc })
 }
 
 // LossPlot returns the mean cross-entropy per example, -(1/N) Σ_i Σ_c y_ic
 // log p_ic, of the training and validation sets against the epoch (Q3.1.1).
 func LossPlot(hist []nn.EpochMetrics, title string) (*plot.Plot, error) {
+	return trainValidPlot(hist, title, "cross-entropy per example",
+		func(m nn.EpochMetrics) float64 { return m.TrainLoss }, func(m nn.EpochMetrics) float64 { return m.ValidLoss })
+}
+
+// trainValidPlot plots one measure of the training set (solid) and of the
+// validation set (dashed) per epoch.
+func trainValidPlot(hist []nn.EpochMetrics, title, ylabel string, train, valid func(nn.EpochMetrics) float64) (*plot.Plot, error) {
 	if len(hist) == 0 {
-		return nil, errors.New("loss plot: no epochs")
+		return nil, errors.New(ylabel + " plot: no epochs")
 	}
 	x := epochs(hist)
-	return viz.Curves(title, "epoch", "cross-entropy per example",
-		viz.Series{Name: "train", X: x, Y: column(hist, func(m nn.EpochMetrics) float64 { return m.TrainLoss }), Color: viz.Colour(0)},
-		viz.Series{Name: "valid", X: x, Y: column(hist, func(m nn.EpochMetrics) float64 { return m.ValidLoss }), Color: viz.Colour(1), Dashed: true})
+	return viz.Curves(title, "epoch", ylabel,
+		viz.Series{Name: "train", X: x, Y: column(hist, train), Color: viz.Colour(0)},
+		viz.Series{Name: "valid", X: x, Y: column(hist, valid), Color: viz.Colour(1), Dashed: true})
 }
 
 // SweepPlot returns one measure (f of each epoch) of every run of a sweep on

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -13,16 +14,6 @@ import (
 	ocr "recog/q4_ocr"
 	"recog/q7_autodiff/nets"
 )
-
-// emnistClasses returns 47 class names as EMNIST Balanced's mapping has
-// them: 0-9, A-Z, then a b d e f g h n q r t.
-func emnistClasses() []string {
-	var c []string
-	for _, r := range "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabdefghnqrt" {
-		c = append(c, string(r))
-	}
-	return c
-}
 
 // TestDefaultOCRModel checks the embedded model: it is the file
 // q7_autodiff/model/emnist_small.safetensors, whose SHA-256 the README next
@@ -44,7 +35,7 @@ func TestDefaultOCRModel(t *testing.T) {
 	defer m.Close()
 	require.Equal(t, nets.SmallCNNName, m.Name)
 	require.Equal(t, []int{1, EMNISTSide, EMNISTSide}, m.Input)
-	require.Equal(t, emnistClasses(), m.Classes)
+	require.Equal(t, strings.Split("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabdefghnqrt", ""), m.Classes, "EMNIST Balanced's 47 classes")
 	require.Equal(t, 59119, m.NumParams())
 	task, ok := Tasks["emnist-small"]
 	require.True(t, ok)

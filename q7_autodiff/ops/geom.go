@@ -69,7 +69,10 @@ func (g *convGeom) im2col(im, col []float32) {
 }
 
 // col2im is the adjoint of im2col: im[c, y, x] += Σ col entries that im2col
-// copied from (c, y, x). im must be zeroed by the caller.
+// copied from (c, y, x). im must be zeroed by the caller. It walks the
+// windows exactly as im2col does (the same loops, an add where im2col has a
+// copy): the pair is kept as two loops rather than one walk with a
+// callback, which would sit in the innermost loop of every training step.
 func (g *convGeom) col2im(col, im []float32) {
 	for c := 0; c < g.C; c++ {
 		plane := im[c*g.H*g.W : (c+1)*g.H*g.W]
