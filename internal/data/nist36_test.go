@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -148,4 +149,20 @@ func BenchmarkLoadNIST36Train(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestLoadNIST36Splits loads the named splits of a folder and leaves the
+// others nil; a missing file is an error naming it and saying how to fetch
+// it, an unknown split an error naming it.
+func TestLoadNIST36Splits(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "nist36"), 0o755))
+	_, err := data.LoadNIST36Splits(dir, "train")
+	require.ErrorContains(t, err, "nist36_train.mat")
+	require.ErrorContains(t, err, "recog data nist36")
+	_, err = data.LoadNIST36Splits(dir, "dev")
+	require.ErrorContains(t, err, `unknown split "dev"`)
+	s, err := data.LoadNIST36Splits(dir)
+	require.NoError(t, err)
+	require.Equal(t, &data.Splits{}, s)
 }
