@@ -40,7 +40,8 @@ const (
 	MaxSide = 1 << 15 // 32768
 
 	// maxHeader bounds the bytes read before the image's size is known
-	// (JPEG segments before the frame header: EXIF, ICC profile, XMP).
+	// (JPEG segments before the frame header: EXIF, ICC profile, XMP); they
+	// are kept to be read again, which allocates at most twice as much.
 	maxHeader = 16 << 20
 	// maxExif bounds the EXIF block kept to find the orientation tag.
 	maxExif = 64 << 10
@@ -256,6 +257,11 @@ func (c *recorder) Read(p []byte) (int, error) {
 	}
 	p = p[:min(len(p), c.max-len(c.buf))]
 	n, err := c.r.Read(p)
+	if len(c.buf)+n > cap(c.buf) { // grow by doubling: at most 2·max allocated in all
+		buf := make([]byte, len(c.buf), min(max(2*cap(c.buf), len(c.buf)+n, 4096), c.max))
+		copy(buf, c.buf)
+		c.buf = buf
+	}
 	c.buf = append(c.buf, p[:n]...)
 	return n, err
 }

@@ -235,6 +235,24 @@ func TestLoadRejectsBombsBeforeDecoding(t *testing.T) {
 	}
 }
 
+// A JPEG with more than maxHeader bytes of segments before its frame header
+// is refused before the rest is read: the header is buffered, within a bound.
+func TestLoadRejectsLongHeaders(t *testing.T) {
+	jb := jpegOf(t, grad(16, 16))
+	app := make([]byte, 4+65531) // one APP2 segment of the largest size
+	app[0], app[1], app[2], app[3] = 0xff, 0xe2, 0xff, 0xfd // length 65533: itself and the data
+	var segs []byte
+	for len(segs) <= maxHeader {
+		segs = append(segs, app...)
+	}
+	file := slices.Concat(jb[:2], segs, jb[2:])
+	var err error
+	alloc := allocated(func() { _, err = Decode(bytes.NewReader(file), "meta.jpg") })
+	require.ErrorIs(t, err, ErrCorrupt)
+	require.ErrorContains(t, err, "meta.jpg: corrupt image: more than 16 MiB of JPEG metadata before the image size")
+	require.Less(t, alloc, uint64(2*maxHeader+1<<20))
+}
+
 // allocated returns the bytes f allocates on the heap.
 func allocated(f func()) uint64 {
 	var a, b runtime.MemStats
