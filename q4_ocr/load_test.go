@@ -239,8 +239,9 @@ func TestLoadRejectsBombsBeforeDecoding(t *testing.T) {
 // is refused before the rest is read: the header is buffered, within a bound.
 func TestLoadRejectsLongHeaders(t *testing.T) {
 	jb := jpegOf(t, grad(16, 16))
-	app := make([]byte, 4+65531) // one APP2 segment of the largest size
-	app[0], app[1], app[2], app[3] = 0xff, 0xe2, 0xff, 0xfd // length 65533: itself and the data
+	// One APP2 segment: marker, length 65533 (the length field and the data).
+	app := make([]byte, 4+65531)
+	app[0], app[1], app[2], app[3] = 0xff, 0xe2, 0xff, 0xfd
 	var segs []byte
 	for len(segs) <= maxHeader {
 		segs = append(segs, app...)
