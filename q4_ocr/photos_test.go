@@ -1,19 +1,14 @@
 package ocr
 
 import (
-	"bytes"
 	"encoding/json"
 	"image"
-	"image/color"
-	"image/jpeg"
-	"image/png"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/disintegration/imaging"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
 
@@ -160,115 +155,6 @@ func TestBlankPage(t *testing.T) {
 		require.Equal(t, "", r.Text)
 		require.Nil(t, r.Crops)
 	}
-}
-
-func TestBadInputs(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name string, b []byte) string {
-		p := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(p, b, 0o644))
-		return p
-	}
-	var jb bytes.Buffer
-	require.NoError(t, jpeg.Encode(&jb, image.NewGray(image.Rect(0, 0, 64, 64)), nil))
-	tests := []struct {
-		name, path, want string
-	}{
-		{"missing", filepath.Join(dir, "nope.jpg"), "nope.jpg"},
-		{"text file", write("notes.jpg", []byte("TO DO LIST\n")), "notes.jpg: not a PNG or JPEG image"},
-		{"truncated JPEG", write("cut.jpg", jb.Bytes()[:jb.Len()/2]), "cut.jpg: truncated image"},
-		{"empty file", write("empty.png", nil), "empty.png: not a PNG or JPEG image"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := Load(tc.path)
-			require.ErrorContains(t, err, tc.want)
-		})
-	}
-	_, err := Detect(nil)
-	require.Error(t, err)
-	_, err = Detect(image.NewGray(image.Rect(0, 0, 0, 0)))
-	require.Error(t, err)
-	_, err = Recognise(image.NewGray(image.Rect(0, 0, 10, 10)), nil)
-	require.ErrorContains(t, err, "nil classifier")
-}
-
-// TestFormatsAndOrientation writes one synthetic page as grey PNG, RGBA PNG
-// (with transparent margins), JPEG and a JPEG whose EXIF orientation tag says
-// "rotate 90° clockwise to view" (6), stored sideways: all give the same
-// letters, the EXIF one in upright coordinates.
-func TestFormatsAndOrientation(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	c := newCanvas(700, 300, rng)
-	c.text("NEW HOTEL", 40, 80, 50, 80, 22, 7, 30)
-	const want = 8
-	dir := t.TempDir()
-	save := func(name string, img image.Image, enc func(*bytes.Buffer, image.Image) error) string {
-		var b bytes.Buffer
-		require.NoError(t, enc(&b, img))
-		p := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(p, b.Bytes(), 0o644))
-		return p
-	}
-	pngEnc := func(b *bytes.Buffer, img image.Image) error { return png.Encode(b, img) }
-	jpgEnc := func(b *bytes.Buffer, img image.Image) error { return jpeg.Encode(b, img, &jpeg.Options{Quality: 90}) }
-	rgba := image.NewNRGBA(c.img.Bounds())
-	for y := 0; y < 300; y++ {
-		for x := 0; x < 700; x++ {
-			v := c.img.GrayAt(x, y).Y
-			a := uint8(255)
-			if x < 20 {
-				a = 0 // transparent margin counts as paper
-			}
-			rgba.SetNRGBA(x, y, color.NRGBA{v, v, v, a})
-		}
-	}
-	sideways := imaging.Rotate90(c.img) // stored rotated 90° anticlockwise
-	var jb bytes.Buffer
-	require.NoError(t, jpeg.Encode(&jb, sideways, &jpeg.Options{Quality: 90}))
-	exifPath := filepath.Join(dir, "exif6.jpg")
-	require.NoError(t, os.WriteFile(exifPath, withOrientation(jb.Bytes(), 6), 0o644))
-	paths := []string{
-		save("grey.png", c.img, pngEnc),
-		save("rgba.png", rgba, pngEnc),
-		save("page.jpg", c.rgb(), jpgEnc),
-		exifPath,
-	}
-	var ref [][4]int
-	for _, p := range paths {
-		img, err := Load(p)
-		require.NoError(t, err, p)
-		require.Equal(t, image.Rect(0, 0, 700, 300), img.Bounds(), p)
-		boxes, bw, err := FindLetters(img)
-		require.NoError(t, err)
-		require.Len(t, boxes, want, p)
-		h, w := bw.Dims()
-		require.Equal(t, [2]int{300, 700}, [2]int{h, w})
-		if ref == nil {
-			ref = boxes
-			continue
-		}
-		for i := range boxes {
-			for k := range 4 {
-				require.InDelta(t, ref[i][k], boxes[i][k], 2, "%s box %d", p, i)
-			}
-		}
-	}
-}
-
-// withOrientation inserts an APP1 Exif segment holding only the orientation
-// tag (0x0112, SHORT) right after the JPEG's SOI marker.
-func withOrientation(jpg []byte, orient uint16) []byte {
-	tiff := []byte{'M', 'M', 0, 42, 0, 0, 0, 8, // big-endian header, IFD0 at 8
-		0, 1, // one entry
-		0x01, 0x12, 0, 3, 0, 0, 0, 1, byte(orient >> 8), byte(orient), 0, 0, // orientation
-		0, 0, 0, 0} // no next IFD
-	payload := append([]byte("Exif\x00\x00"), tiff...)
-	seg := []byte{0xFF, 0xE1, byte((len(payload) + 2) >> 8), byte(len(payload) + 2)}
-	seg = append(seg, payload...)
-	out := append([]byte{}, jpg[:2]...)
-	out = append(out, seg...)
-	return append(out, jpg[2:]...)
 }
 
 // TestCropGeometry checks one synthetic letter's crop: the ink's longer side

@@ -118,7 +118,7 @@ func TestOCRBadFiles(t *testing.T) {
 		{"missing photo", []string{filepath.Join(dir, "nope.jpg")}, "nope.jpg: no such file"},
 		{"text file", []string{writeFile(t, dir, "notes.jpg", []byte("TO DO LIST\n"))}, "notes.jpg: not a PNG or JPEG image"},
 		{"truncated JPEG", []string{writeFile(t, dir, "cut.jpg", jpg[:len(jpg)/2])}, "cut.jpg: truncated image"},
-		{"empty file", []string{writeFile(t, dir, "empty.png", nil)}, "empty.png: not a PNG or JPEG image"},
+		{"empty file", []string{writeFile(t, dir, "empty.png", nil)}, "empty.png: empty file"},
 		{"missing transcript", []string{good, "--truth", filepath.Join(dir, "none.txt")}, "none.txt"},
 		{"missing transcript in dir", []string{good, good, "--truth", dir}, "good.txt"},
 		{"missing model", []string{good, "--model", filepath.Join(dir, "m.safetensors")}, "m.safetensors"},

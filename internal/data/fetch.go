@@ -17,6 +17,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -83,15 +84,51 @@ func (r SetReport) Bytes(st Status) int64 {
 type FetchOptions struct {
 	// Dir is the data root (<repo>/data); the set goes to Dir/<set>.
 	Dir string
-	// Mirror is the mirror root holding <set>/ folders; "" means none.
+	// Mirror is the mirror root holding <set>/ folders; "" means none. A
+	// mirror that is not a directory (CheckMirror) serves nothing: files
+	// already in Dir are still checked and kept, and the others are
+	// downloaded or fail with an error naming the mirror.
 	Mirror string
 	// Progress receives progress bars (os.Stderr); nothing is drawn unless
 	// it is a terminal. Nil means no bars.
 	Progress io.Writer
-	// Client downloads; nil means http.DefaultClient with no timeout beyond ctx.
+	// Client downloads; nil means http.DefaultClient. Timeout and
+	// IdleTimeout apply whatever the client.
 	Client *http.Client
 	// NoDownload turns step 3 (the original source) off.
 	NoDownload bool
+	// Timeout bounds each download (one file, or one archive), from the
+	// request to the last byte; 0 means DefaultTimeout.
+	Timeout time.Duration
+	// IdleTimeout bounds the wait for the server's answer and then for each
+	// piece of the body: a server silent that long has stalled and the
+	// download fails. 0 means DefaultIdleTimeout.
+	IdleTimeout time.Duration
+}
+
+// Download time limits (FetchOptions.Timeout and IdleTimeout).
+const (
+	// DefaultTimeout lets the largest download, NIST's 536 MB EMNIST
+	// gzip.zip, arrive at 75 kB/s.
+	DefaultTimeout = 2 * time.Hour
+	// DefaultIdleTimeout is how long a server may send nothing.
+	DefaultIdleTimeout = time.Minute
+)
+
+// ErrInterrupted marks the files Fetch did not finish because its context
+// was canceled (Ctrl-C in recog data). Nothing partial is left behind.
+var ErrInterrupted = errors.New("interrupted")
+
+// CheckMirror returns an error naming mirror when it is given but is not a
+// directory, and nil otherwise (also for "", no mirror).
+func CheckMirror(mirror string) error {
+	if mirror == "" {
+		return nil
+	}
+	if st, err := os.Stat(mirror); err != nil || !st.IsDir() {
+		return fmt.Errorf("mirror %s is not a directory (check --mirror or RECOG_MIRROR)", mirror)
+	}
+	return nil
 }
 
 // RepoRoot returns the directory of the go.mod declaring "module recog",
@@ -164,40 +201,53 @@ func DefaultMirror() string {
 //  1. a file already there whose checksum matches an accepted version is kept;
 //  2. else it is copied from the mirror (Mirror/<set>/<file>) to a temporary
 //     file beside its destination, verified, and renamed into place;
-//  3. else it is downloaded from the original source (the file's URL or a
-//     member of the set's archive), verified and renamed into place.
+//  3. else (also when the mirror's copy is wrong) it is downloaded from the
+//     original source (the file's URL or a member of the set's archive),
+//     verified and renamed into place, within opt.Timeout and
+//     opt.IdleTimeout.
 //
 // A good file is never removed: a wrong file is reported and replaced only by
-// a verified one. The returned error joins the failures, each naming the file
-// and, for a checksum mismatch, both sums.
+// a verified one, and a copy or download that fails or is interrupted leaves
+// no temporary file. Every file of the report gets a status. The returned
+// error joins the failures, each naming the file and saying what each step
+// found: the wrong file's checksum and the accepted one, the mirror's, the
+// download's. When ctx is canceled Fetch stops within one read and the
+// unfinished files fail with ErrInterrupted.
 func Fetch(ctx context.Context, s Set, opt FetchOptions) (SetReport, error) {
+	rep := SetReport{Set: s.Name, Files: make([]FileReport, len(s.Files))}
+	for i, f := range s.Files {
+		rep.Files[i].Name = f.Name
+	}
 	if opt.Dir == "" {
-		return SetReport{Set: s.Name}, errors.New("fetch: no data directory given")
+		return rep, failAll(&rep, errors.New("fetch: no data directory given"))
 	}
 	root, err := filepath.Abs(opt.Dir)
 	if err != nil {
-		return SetReport{Set: s.Name}, err
+		return rep, failAll(&rep, err)
 	}
 	dir := filepath.Join(root, s.Name)
-	rep := SetReport{Set: s.Name, Dir: dir, Files: make([]FileReport, len(s.Files))}
-	if opt.Mirror != "" {
-		st, err := os.Stat(opt.Mirror)
-		if err != nil || !st.IsDir() {
-			return rep, fmt.Errorf("mirror %s is not a directory (check --mirror or RECOG_MIRROR)", opt.Mirror)
-		}
+	rep.Dir = dir
+	for i, f := range s.Files {
+		rep.Files[i].Path = filepath.Join(dir, filepath.FromSlash(f.Name))
+	}
+	mirrorErr := CheckMirror(opt.Mirror)
+	if opt.Mirror != "" && mirrorErr == nil {
 		if m, err := filepath.Abs(filepath.Join(opt.Mirror, s.Name)); err == nil {
 			rep.Mirror = m
 		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return rep, fmt.Errorf("%s: %w", s.Name, err)
+		return rep, failAll(&rep, fmt.Errorf("%s: %w", s.Name, err))
 	}
 
 	// 1. What is there already.
 	var need []int
 	for i, f := range s.Files {
 		fr := &rep.Files[i]
-		fr.Name, fr.Path = f.Name, filepath.Join(dir, filepath.FromSlash(f.Name))
+		if ctx.Err() != nil {
+			need = append(need, i)
+			continue
+		}
 		st, err := os.Stat(fr.Path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -206,8 +256,9 @@ func Fetch(ctx context.Context, s Set, opt FetchOptions) (SetReport, error) {
 		case !st.Mode().IsRegular():
 			fr.Err = fmt.Errorf("%s is not a regular file", fr.Path)
 		default:
-			label, sum, err := identifyCached(fr.Path, st, f, s)
+			label, sum, err := identifyCached(ctx, fr.Path, st, f, s)
 			switch {
+			case err != nil && ctx.Err() != nil:
 			case err != nil:
 				fr.Err = err
 			case label != "":
@@ -224,45 +275,77 @@ func Fetch(ctx context.Context, s Set, opt FetchOptions) (SetReport, error) {
 		need = append(need, i)
 	}
 
-	// 2. The mirror.
-	if rep.Mirror != "" && len(need) > 0 {
-		need = copyFromMirror(s, rep.Mirror, need, &rep, opt.Progress)
+	// 2. The mirror, 3. the original source; why[i] keeps what each said.
+	why := make([]stepErrors, len(s.Files))
+	if rep.Mirror != "" && len(need) > 0 && ctx.Err() == nil {
+		need = copyFromMirror(ctx, s, rep.Mirror, need, &rep, why, opt.Progress)
 	}
-
-	// 3. The original source.
-	if len(need) > 0 {
-		need = download(ctx, s, need, &rep, opt)
+	if len(need) > 0 && !opt.NoDownload && ctx.Err() == nil {
+		need = download(ctx, s, need, &rep, why, opt)
 	}
 	for _, i := range need { // still missing: explain
 		fr := &rep.Files[i]
-		fr.Status = StatusFailed
-		if fr.Err == nil {
-			fr.Err = missingError(s, s.Files[i], dir, rep.Mirror, opt.NoDownload)
-		}
-		if fr.Rejected != "" {
-			fr.Err = fmt.Errorf("%s has SHA-256 %s, want %s%s; it was left as it is: %w", fr.Path, fr.Rejected, s.Files[i].SHA256, altText(s.Files[i]), fr.Err)
-		}
+		fr.Status, fr.Err = StatusFailed, explain(ctx, s, s.Files[i], fr, rep, why[i], mirrorErr, opt.NoDownload)
 	}
 	return rep, joinFailures(s.Name, rep.Files)
 }
 
-func missingError(s Set, f File, dir, mirror string, noDownload bool) error {
-	where := "no mirror (give --mirror DIR or set RECOG_MIRROR)"
-	if mirror != "" {
-		where = "not in the mirror " + mirror
-	}
-	switch {
-	case noDownload:
-		return fmt.Errorf("%s/%s: %s, and downloading is off", s.Name, f.Name, where)
-	case f.URL == "" && f.Member == "":
-		msg := fmt.Sprintf("%s/%s: %s, and the file has no online source", s.Name, f.Name, where)
-		if s.Note != "" {
-			msg += " (" + s.Note + ")"
+// stepErrors is why the mirror and the download could not serve a file.
+type stepErrors struct{ mirror, download error }
+
+// explain returns the error of a file that no step could serve:
+// "<set>/<file>: <what the mirror step found>, and <what the download step
+// found>", after the wrong file's own checksums when one was in ./data.
+func explain(ctx context.Context, s Set, f File, fr *FileReport, rep SetReport, why stepErrors, mirrorErr error, noDownload bool) error {
+	var err error
+	if ctx.Err() != nil {
+		err = fmt.Errorf("%s/%s: %w before the file was complete; nothing partial was left (run recog data again to finish)", s.Name, f.Name, ErrInterrupted)
+	} else {
+		var m, d error
+		switch {
+		case why.mirror != nil:
+			m = why.mirror
+		case mirrorErr != nil:
+			m = mirrorErr
+		case rep.Mirror == "":
+			m = errors.New("no mirror (give --mirror DIR or set RECOG_MIRROR)")
+		default:
+			m = fmt.Errorf("not in the mirror %s", rep.Mirror)
 		}
-		return errors.New(msg)
-	default:
-		return fmt.Errorf("%s/%s: %s, and %s must be downloaded from %s; extract it to %s", s.Name, f.Name, where, s.Name, s.Source, dir)
+		switch {
+		case why.download != nil:
+			d = why.download
+		case noDownload:
+			d = errors.New("downloading is off")
+		case f.URL == "" && (f.Member == "" || s.Archive == ""):
+			msg := "the file has no online source"
+			if s.Note != "" {
+				msg += " (" + s.Note + ")"
+			}
+			d = errors.New(msg)
+		default:
+			d = fmt.Errorf("%s must be downloaded from %s; extract it to %s", s.Name, s.Source, rep.Dir)
+		}
+		err = fmt.Errorf("%s/%s: %w, and %w", s.Name, f.Name, m, d)
 	}
+	if fr.Rejected != "" {
+		err = fmt.Errorf("%s has SHA-256 %s, want %s%s; it was left as it is: %w", fr.Path, fr.Rejected, f.SHA256, altText(f), err)
+	}
+	return err
+}
+
+// failAll marks every file without a status failed with err and returns
+// the joined failures.
+func failAll(rep *SetReport, err error) error {
+	for i := range rep.Files {
+		if rep.Files[i].Status == "" {
+			rep.Files[i].Status, rep.Files[i].Err = StatusFailed, err
+		}
+	}
+	if len(rep.Files) == 0 {
+		return err
+	}
+	return joinFailures(rep.Set, rep.Files)
 }
 
 func joinFailures(set string, files []FileReport) error {
@@ -286,18 +369,27 @@ func joinFailures(set string, files []FileReport) error {
 	return errors.Join(errs...)
 }
 
-// copyFromMirror handles step 2 and returns the indices it could not serve.
-func copyFromMirror(s Set, mirror string, need []int, rep *SetReport, pw io.Writer) []int {
+// copyFromMirror handles step 2 and returns the indices it could not serve,
+// with the reason in why[i].mirror when the mirror has the file but its copy
+// failed (so that step 3 still runs).
+func copyFromMirror(ctx context.Context, s Set, mirror string, need []int, rep *SetReport, why []stepErrors, pw io.Writer) []int {
 	var total int64
 	var todo, rest []int
 	for _, i := range need {
-		st, err := os.Stat(filepath.Join(mirror, filepath.FromSlash(s.Files[i].Name)))
-		if err != nil || !st.Mode().IsRegular() {
-			rest = append(rest, i)
+		src := filepath.Join(mirror, filepath.FromSlash(s.Files[i].Name))
+		st, err := os.Stat(src)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			why[i].mirror = err
+		case !st.Mode().IsRegular():
+			why[i].mirror = fmt.Errorf("mirror file %s is not a regular file", src)
+		default:
+			total += st.Size()
+			todo = append(todo, i)
 			continue
 		}
-		total += st.Size()
-		todo = append(todo, i)
+		rest = append(rest, i)
 	}
 	if len(todo) == 0 {
 		return rest
@@ -309,23 +401,27 @@ func copyFromMirror(s Set, mirror string, need []int, rep *SetReport, pw io.Writ
 		src := filepath.Join(mirror, filepath.FromSlash(f.Name))
 		in, err := os.Open(src)
 		if err != nil {
-			fr.Status, fr.Err = StatusFailed, err
+			why[i].mirror = err
+			rest = append(rest, i)
 			continue
 		}
-		n, label, err := install(io.TeeReader(in, bar), fr.Path, f, s, "mirror file "+src)
+		n, label, err := install(ctx, io.TeeReader(in, bar), fr.Path, f, s, "mirror file "+src)
 		in.Close()
 		if err != nil {
-			fr.Status, fr.Err = StatusFailed, err
+			why[i].mirror = err
+			rest = append(rest, i)
 			continue
 		}
 		fr.Status, fr.Bytes, fr.Identity, fr.Err = StatusCopied, n, label, nil
 	}
+	slices.Sort(rest)
 	return rest
 }
 
 // install writes r to a temporary file beside dst, checks it against f's
-// accepted versions and renames it to dst. what names the source in errors.
-func install(r io.Reader, dst string, f File, s Set, what string) (int64, string, error) {
+// accepted versions and renames it to dst; the temporary file is removed on
+// any failure, also when ctx is canceled. what names the source in errors.
+func install(ctx context.Context, r io.Reader, dst string, f File, s Set, what string) (int64, string, error) {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return 0, "", err
 	}
@@ -340,19 +436,19 @@ func install(r io.Reader, dst string, f File, s Set, what string) (int64, string
 			os.Remove(tmp.Name())
 		}
 	}()
-	n, err := io.Copy(tmp, r)
+	n, err := io.Copy(tmp, ctxReader{ctx, r})
 	if err != nil {
 		return 0, "", fmt.Errorf("%s: %w", what, err)
 	}
 	if err := tmp.Close(); err != nil {
 		return 0, "", err
 	}
-	label, sum, err := identify(tmp.Name(), f, s)
+	label, sum, err := identify(ctx, tmp.Name(), f, s)
 	if err != nil {
 		return 0, "", err
 	}
 	if label == "" {
-		return 0, "", fmt.Errorf("%s/%s: %s has SHA-256 %s, want %s%s", s.Name, f.Name, what, sum, f.SHA256, altText(f))
+		return 0, "", fmt.Errorf("%s has SHA-256 %s, want %s%s", what, sum, f.SHA256, altText(f))
 	}
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return 0, "", err
@@ -376,8 +472,9 @@ func altText(f File) string {
 }
 
 // identify returns the label of the accepted version the file at p is, or
-// "" when it is none of them, and the file's SHA-256.
-func identify(p string, f File, s Set) (label, sum string, err error) {
+// "" when it is none of them, and the file's SHA-256. It stops with ctx's
+// error when ctx is canceled.
+func identify(ctx context.Context, p string, f File, s Set) (label, sum string, err error) {
 	fh, err := os.Open(p)
 	if err != nil {
 		return "", "", err
@@ -403,7 +500,7 @@ func identify(p string, f File, s Set) (label, sum string, err error) {
 			gz = true
 		}
 	}
-	if _, err := io.Copy(io.MultiWriter(hashes...), fh); err != nil {
+	if _, err := io.Copy(io.MultiWriter(hashes...), ctxReader{ctx, fh}); err != nil {
 		return "", "", fmt.Errorf("%s: %w", p, err)
 	}
 	sum = hex.EncodeToString(h256.Sum(nil))
@@ -424,8 +521,11 @@ func identify(p string, f File, s Set) (label, sum string, err error) {
 			}
 		case GunzipSHA256:
 			if gz && gzSum == "" {
-				gzSum = gunzipSum(fh) // "" when the file is not gzip
+				gzSum = gunzipSum(ctx, fh) // "" when the file is not gzip
 				gz = false
+				if err := ctx.Err(); err != nil {
+					return "", "", err
+				}
 			}
 			if gzSum != "" && gzSum == id.Sum {
 				return id.Label, sum, nil
@@ -437,11 +537,11 @@ func identify(p string, f File, s Set) (label, sum string, err error) {
 
 // gunzipSum returns the SHA-256 of the decompressed content of fh, or "" if
 // fh is not a valid gzip stream.
-func gunzipSum(fh *os.File) string {
+func gunzipSum(ctx context.Context, fh *os.File) string {
 	if _, err := fh.Seek(0, io.SeekStart); err != nil {
 		return ""
 	}
-	zr, err := gzip.NewReader(fh)
+	zr, err := gzip.NewReader(ctxReader{ctx, fh})
 	if err != nil {
 		return ""
 	}
@@ -467,48 +567,40 @@ func remember(p string, st fs.FileInfo, label string) {
 	verified.Store(p, verifiedEntry{st.Size(), st.ModTime(), label})
 }
 
-func identifyCached(p string, st fs.FileInfo, f File, s Set) (label, sum string, err error) {
+func identifyCached(ctx context.Context, p string, st fs.FileInfo, f File, s Set) (label, sum string, err error) {
 	if v, ok := verified.Load(p); ok {
 		e := v.(verifiedEntry)
 		if e.size == st.Size() && e.mtime.Equal(st.ModTime()) {
 			return e.label, "", nil
 		}
 	}
-	label, sum, err = identify(p, f, s)
+	label, sum, err = identify(ctx, p, f, s)
 	if err == nil && label != "" {
 		remember(p, st, label)
 	}
 	return label, sum, err
 }
 
-// download handles step 3 and returns the indices it could not serve.
-func download(ctx context.Context, s Set, need []int, rep *SetReport, opt FetchOptions) []int {
-	if opt.NoDownload {
-		return need
-	}
-	client := opt.Client
-	if client == nil {
-		client = http.DefaultClient
-	}
+// download handles step 3 and returns the indices it could not serve, with
+// the reason in why[i].download.
+func download(ctx context.Context, s Set, need []int, rep *SetReport, why []stepErrors, opt FetchOptions) []int {
 	var rest, members []int
 	for _, i := range need {
 		f, fr := s.Files[i], &rep.Files[i]
 		switch {
+		case ctx.Err() != nil:
+			rest = append(rest, i)
 		case f.URL != "":
-			var installErr error
-			err := fetchURL(ctx, client, f.URL, opt.Progress, s.Name+"/"+f.Name, func(r io.Reader) error {
-				n, label, err := install(r, fr.Path, f, s, "download "+f.URL)
+			err := fetchURL(ctx, f.URL, opt, s.Name+"/"+f.Name, func(r io.Reader) error {
+				n, label, err := install(ctx, r, fr.Path, f, s, "download "+f.URL)
 				if err == nil {
 					fr.Status, fr.Bytes, fr.Identity, fr.Err = StatusDownloaded, n, label, nil
 				}
-				installErr = err
 				return err
 			})
-			switch {
-			case installErr != nil:
-				fr.Status, fr.Err = StatusFailed, installErr
-			case err != nil:
-				fr.Status, fr.Err = StatusFailed, fmt.Errorf("%s/%s: %w (download it by hand from %s to %s)", s.Name, f.Name, err, f.URL, fr.Path)
+			if err != nil {
+				why[i].download = fmt.Errorf("%w (download it by hand from %s to %s)", err, f.URL, fr.Path)
+				rest = append(rest, i)
 			}
 		case f.Member != "" && s.Archive != "":
 			members = append(members, i)
@@ -517,46 +609,30 @@ func download(ctx context.Context, s Set, need []int, rep *SetReport, opt FetchO
 		}
 	}
 	if len(members) > 0 {
-		rest = append(rest, fromArchive(ctx, client, s, members, rep, opt.Progress)...)
+		rest = append(rest, fromArchive(ctx, s, members, rep, why, opt)...)
 	}
+	slices.Sort(rest)
 	return rest
-}
-
-// fetchURL GETs url and hands the body (counted on a progress bar) to use.
-func fetchURL(ctx context.Context, client *http.Client, url string, pw io.Writer, desc string, use func(io.Reader) error) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", url, resp.Status)
-	}
-	bar := progress.NewBytes(pw, resp.ContentLength, "download "+desc)
-	defer bar.Finish()
-	return use(io.TeeReader(resp.Body, bar))
 }
 
 // fromArchive downloads the set's archive once into a temporary file in
 // ./data/<set>, installs the wanted members (matched by base name) and removes
-// the archive. Every file it cannot serve is marked failed with the reason.
-func fromArchive(ctx context.Context, client *http.Client, s Set, idx []int, rep *SetReport, pw io.Writer) []int {
+// the archive. It returns the files it could not serve, with the reason in
+// why[i].download.
+func fromArchive(ctx context.Context, s Set, idx []int, rep *SetReport, why []stepErrors, opt FetchOptions) []int {
 	want := map[string][]int{} // member base name -> file indices
 	for _, i := range idx {
 		want[s.Files[i].Member] = append(want[s.Files[i].Member], i)
 	}
 	fail := func(err error) []int {
+		var rest []int
 		for _, i := range idx {
 			if rep.Files[i].Status != StatusDownloaded {
-				rep.Files[i].Status = StatusFailed
-				rep.Files[i].Err = fmt.Errorf("%s/%s: %w; download %s by hand and extract it to %s", s.Name, s.Files[i].Name, err, s.Archive, rep.Dir)
+				why[i].download = fmt.Errorf("%w; download %s by hand and extract it to %s", err, s.Archive, rep.Dir)
+				rest = append(rest, i)
 			}
 		}
-		return nil
+		return rest
 	}
 	kind := archiveKind(s.Archive)
 	if kind == "" {
@@ -568,7 +644,7 @@ func fromArchive(ctx context.Context, client *http.Client, s Set, idx []int, rep
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	err = fetchURL(ctx, client, s.Archive, pw, s.Name+" "+path.Base(s.Archive), func(r io.Reader) error {
+	err = fetchURL(ctx, s.Archive, opt, s.Name+" "+path.Base(s.Archive), func(r io.Reader) error {
 		_, err := io.Copy(tmp, r)
 		return err
 	})
@@ -586,9 +662,9 @@ func fromArchive(ctx context.Context, client *http.Client, s Set, idx []int, rep
 				continue
 			}
 			what := path.Base(s.Archive) + " member " + name
-			n, label, err := install(r, fr.Path, s.Files[i], s, what)
+			n, label, err := install(ctx, r, fr.Path, s.Files[i], s, what)
 			if err != nil {
-				fr.Err = err
+				why[i].download = err
 				continue
 			}
 			fr.Status, fr.Bytes, fr.Identity, fr.Err = StatusDownloaded, n, label, nil
@@ -597,24 +673,24 @@ func fromArchive(ctx context.Context, client *http.Client, s Set, idx []int, rep
 	}
 	switch kind {
 	case ".zip":
-		err = readZip(tmp, take)
+		err = readZip(ctx, tmp, take)
 	default:
-		err = readTgz(tmp, take)
+		err = readTgz(ctx, tmp, take)
 	}
 	if err != nil {
 		return fail(fmt.Errorf("%s: %w", s.Archive, err))
 	}
+	var rest []int
 	for _, i := range idx {
-		fr := &rep.Files[i]
-		if fr.Status == StatusDownloaded {
+		if rep.Files[i].Status == StatusDownloaded {
 			continue
 		}
-		if fr.Err == nil {
-			fr.Err = fmt.Errorf("%s/%s: %s has no member %q", s.Name, s.Files[i].Name, s.Archive, s.Files[i].Member)
+		if why[i].download == nil {
+			why[i].download = fmt.Errorf("%s has no member %q", s.Archive, s.Files[i].Member)
 		}
-		fr.Status = StatusFailed
+		rest = append(rest, i)
 	}
-	return nil
+	return rest
 }
 
 func archiveKind(url string) string {
@@ -628,7 +704,7 @@ func archiveKind(url string) string {
 	return ""
 }
 
-func readZip(f *os.File, take func(string, io.Reader)) error {
+func readZip(ctx context.Context, f *os.File, take func(string, io.Reader)) error {
 	st, err := f.Stat()
 	if err != nil {
 		return err
@@ -638,6 +714,9 @@ func readZip(f *os.File, take func(string, io.Reader)) error {
 		return err
 	}
 	for _, zf := range zr.File {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if zf.FileInfo().IsDir() {
 			continue
 		}
@@ -651,11 +730,11 @@ func readZip(f *os.File, take func(string, io.Reader)) error {
 	return nil
 }
 
-func readTgz(f *os.File, take func(string, io.Reader)) error {
+func readTgz(ctx context.Context, f *os.File, take func(string, io.Reader)) error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	zr, err := gzip.NewReader(f)
+	zr, err := gzip.NewReader(ctxReader{ctx, f})
 	if err != nil {
 		return err
 	}

@@ -310,7 +310,7 @@ func TestFetchExtractsArchiveMembers(t *testing.T) {
 	t.Run("missing member", func(t *testing.T) {
 		s := data.Set{Name: "toy", Archive: srv.URL + "/toy.zip", Files: []data.File{{Name: "z.bin", SHA256: sha(a), Member: "z.bin"}}}
 		_, err := data.Fetch(context.Background(), s, data.FetchOptions{Dir: t.TempDir(), Client: srv.Client()})
-		require.ErrorContains(t, err, `toy/z.bin: `+srv.URL+`/toy.zip has no member "z.bin"`)
+		require.ErrorContains(t, err, `toy/z.bin: no mirror (give --mirror DIR or set RECOG_MIRROR), and `+srv.URL+`/toy.zip has no member "z.bin"`)
 	})
 	t.Run("not an archive", func(t *testing.T) {
 		s := data.Set{Name: "toy", Archive: srv.URL + "/bad.zip", Files: []data.File{{Name: "a.bin", SHA256: sha(a), Member: "a.bin"}}}
