@@ -3,6 +3,7 @@ package ocr
 import (
 	"errors"
 	"image"
+	"math"
 	"slices"
 
 	"gonum.org/v1/gonum/mat"
@@ -24,6 +25,8 @@ const (
 	sideGapRel    = 0.4  // merge side-by-side pieces at most this fraction of the median letter gap apart (or overlapping) …
 	sideOverlap   = 0.5  // … overlapping vertically by this fraction of the shorter one …
 	sideWidthRel  = 1.1  // … whose union is at most this many times as wide as it is high
+	strokeRel     = 0.3  // a box narrower than this many h̃ is a stroke: two strokes …
+	strokeGapRel  = 0.15 // … at most this many h̃ apart vertically and between centres horizontally are one
 	pieceRel      = 0.5  // a piece lower than this many h̃ (a detached bar or arm) …
 	pieceMinRel   = 0.4  // … whose longer side is at least this many h̃ …
 	pieceElong    = 2.0  // … and this many times its shorter side (a stroke, not a dot) …
@@ -283,6 +286,9 @@ func mergeBoxes(boxes [][4]int, hm, side float64) [][4]int {
 //     smaller box: holes, inner strokes);
 //   - stacked: horizontal overlap ≥ 0.6 of the narrower width and vertical gap
 //     ≤ 0.5 h̃ (the bar of a T above its stem);
+//   - a broken stroke: both narrower than 0.3 h̃, one above the other with a
+//     vertical gap ≤ 0.15 h̃ and their centres ≤ 0.15 h̃ apart horizontally
+//     (a thin slanted I broken across, whose pieces barely overlap in x);
 //   - side by side: both at least 0.5 h̃ high, horizontal gap ≤ side
 //     (overlapping counts as a negative gap), vertical overlap ≥ 0.5 of the
 //     shorter height, and the union no wider than 1.1 times its height (the
@@ -298,6 +304,10 @@ func shouldMerge(a, b [4]int, hm, side float64) bool {
 		return true
 	}
 	if ox > 0 && float64(ox) >= stackOverlap*float64(min(boxW(a), boxW(b))) && float64(-oy) <= stackGapRel*hm {
+		return true
+	}
+	if float64(max(boxW(a), boxW(b))) < strokeRel*hm && float64(-oy) <= strokeGapRel*hm &&
+		math.Abs(float64(a[1]+a[3]-b[1]-b[3]))/2 <= strokeGapRel*hm {
 		return true
 	}
 	u := union4(a, b)

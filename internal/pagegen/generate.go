@@ -58,8 +58,11 @@ type PageRecord struct {
 	// EMNISTIndices are, for each line written with EMNIST, the test-split
 	// indices of its characters in order (null for a line in a font).
 	EMNISTIndices [][]int `json:"emnist_test_indices"`
-	JPEGBytes     int     `json:"jpeg_bytes"`
-	Style         Style   `json:"style"`
+	// Boxes are, for each line, the box [y1, x1, y2, x2] of each letter's
+	// ink in the photo's pixels (half-open, as q4_ocr's boxes), left to right.
+	Boxes     [][][4]int `json:"letter_boxes"`
+	JPEGBytes int        `json:"jpeg_bytes"`
+	Style     Style      `json:"style"`
 }
 
 // Generate renders the pages of opt.Pages (Pages by default) and returns the
@@ -144,7 +147,11 @@ func renderPage(s Spec, hands []hand, rng *rand.Rand) ([]byte, PageRecord, error
 	if err != nil {
 		return nil, PageRecord{}, fmt.Errorf("page %s: %w", s.Name, err)
 	}
-	rec := PageRecord{Name: s.Name, Lines: len(s.Lines), EMNISTIndices: idx, JPEGBytes: len(jpg), Style: st}
+	boxes, err := letterBoxes(letters, len(s.Lines), st)
+	if err != nil {
+		return nil, PageRecord{}, fmt.Errorf("page %s: %w", s.Name, err)
+	}
+	rec := PageRecord{Name: s.Name, Lines: len(s.Lines), EMNISTIndices: idx, Boxes: boxes, JPEGBytes: len(jpg), Style: st}
 	for _, l := range s.Lines {
 		rec.Chars += len(strings.ReplaceAll(l, " ", ""))
 	}

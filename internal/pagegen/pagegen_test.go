@@ -220,7 +220,12 @@ func TestRenderPage(t *testing.T) {
 	require.Equal(t, image.Rect(0, 0, rec.Style.Width, rec.Style.Height), img.Bounds())
 	require.Equal(t, len(a), rec.JPEGBytes)
 	for i, l := range spec.Lines {
-		require.Len(t, rec.EMNISTIndices[i], len(strings.ReplaceAll(l, " ", "")), "line %d", i)
+		n := len(strings.ReplaceAll(l, " ", ""))
+		require.Len(t, rec.EMNISTIndices[i], n, "line %d", i)
+		require.Len(t, rec.Boxes[i], n, "line %d", i)
+		for k := 1; k < n; k++ {
+			require.Greater(t, rec.Boxes[i][k][1], rec.Boxes[i][k-1][1], "line %d: letters left to right", i)
+		}
 	}
 	require.GreaterOrEqual(t, rec.Style.LetterPx, float64(minLetterPx))
 }
@@ -245,7 +250,8 @@ func readManifest(t *testing.T) *Manifest {
 // TestCommittedSet checks the committed pages without regenerating them:
 // one JPEG (of the recorded size, under 300 KB) and one transcript (the
 // spec's) per page, the whole set under 2.5 MB, the manifest in step with
-// the specs, and every EMNIST test image used at most once.
+// the specs (one letter box per character, inside the photo), and every
+// EMNIST test image used at most once.
 func TestCommittedSet(t *testing.T) {
 	dir := repoFile(t, "testdata/pages")
 	m := readManifest(t)
@@ -267,7 +273,13 @@ func TestCommittedSet(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, [2]int{rec.Style.Width, rec.Style.Height}, [2]int{cfg.Width, cfg.Height}, p.Name)
 		total += len(jpg) + len(txt)
+		require.Len(t, rec.Boxes, len(p.Lines), p.Name)
 		for k, l := range p.Lines {
+			require.Len(t, rec.Boxes[k], len(strings.ReplaceAll(l, " ", "")), "%s line %d: one box per letter", p.Name, k+1)
+			for _, b := range rec.Boxes[k] {
+				require.True(t, b[0] >= 0 && b[1] >= 0 && b[2] <= cfg.Height && b[3] <= cfg.Width && b[0] < b[2] && b[1] < b[3],
+					"%s line %d: box %v inside the %dx%d photo", p.Name, k+1, b, cfg.Width, cfg.Height)
+			}
 			require.Equal(t, p.Hand(k), rec.Hands[k])
 			if p.Hand(k) != EMNISTHand {
 				require.Nil(t, rec.EMNISTIndices[k], "%s line %d is in a font", p.Name, k+1)

@@ -144,8 +144,9 @@ func drawStyle(rng *rand.Rand, portrait bool) Style {
 // placed is a letter on the page: its glyph and the map from glyph units to
 // page pixels.
 type placed struct {
-	g glyph
-	m affine
+	g    glyph
+	m    affine
+	line int
 }
 
 // layout writes the page's lines with the hands, in letter-height units
@@ -241,7 +242,7 @@ func layout(spec Spec, hands []hand, s *Style, rng *rand.Rand) ([]placed, [][]in
 		m.f += extra * float64(l.line)
 		m.a, m.b, m.c = m.a*hpx, m.b*hpx, m.c*hpx+ox
 		m.d, m.e, m.f = m.d*hpx, m.e*hpx, m.f*hpx+oy
-		out[i] = placed{l.g, m}
+		out[i] = placed{l.g, m, l.line}
 	}
 	return out, indices, nil
 }
@@ -363,6 +364,56 @@ func photograph(cov *plane, s Style, rng *rand.Rand) (*image.NRGBA, error) {
 		}
 	}
 	return img, nil
+}
+
+// letterBoxes returns, for each line, the box [y1, x1, y2, x2] (half-open,
+// the convention of q4_ocr's boxes) of each letter's ink in the photo: the
+// letter is drawn alone, the page pixels where its coverage is at least ½
+// are bounded, and the corners of that page box are mapped to the photo by
+// the inverse of the camera's homography (the one taking s.Corners to the
+// photo's corners). The page's pen may widen or narrow the strokes by a
+// pixel or two.
+func letterBoxes(letters []placed, lines int, s Style) ([][][4]int, error) {
+	w, h := float64(s.Width), float64(s.Height)
+	toPhoto, err := HomographyFrom(s.Corners, [4]Point{{0, 0}, {w, 0}, {w, h}, {0, h}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([][][4]int, lines)
+	for _, l := range letters {
+		// The page rectangle that holds the glyph's ink box, with a margin.
+		x0, y0, x1, y1 := l.g.ink()
+		bx0, by0, bx1, by1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+		for _, c := range [4]Point{{x0, y0}, {x1, y0}, {x0, y1}, {x1, y1}} {
+			p := l.m.apply(c)
+			bx0, by0, bx1, by1 = min(bx0, p.X), min(by0, p.Y), max(bx1, p.X), max(by1, p.Y)
+		}
+		ox, oy := int(math.Floor(bx0))-2, int(math.Floor(by0))-2
+		cov := newPlane(int(math.Ceil(bx1))+2-ox, int(math.Ceil(by1))+2-oy)
+		m := l.m
+		m.c -= float64(ox)
+		m.f -= float64(oy)
+		l.g.draw(cov, m)
+		ix0, iy0, ix1, iy1 := cov.w, cov.h, -1, -1
+		for y := range cov.h {
+			for x := range cov.w {
+				if cov.pix[y*cov.w+x] >= 0.5 {
+					ix0, iy0, ix1, iy1 = min(ix0, x), min(iy0, y), max(ix1, x+1), max(iy1, y+1)
+				}
+			}
+		}
+		if ix1 < 0 {
+			return nil, fmt.Errorf("a letter of line %d has no ink", l.line+1)
+		}
+		px0, py0, px1, py1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+		for _, c := range [4]Point{{float64(ix0 + ox), float64(iy0 + oy)}, {float64(ix1 + ox), float64(iy0 + oy)},
+			{float64(ix0 + ox), float64(iy1 + oy)}, {float64(ix1 + ox), float64(iy1 + oy)}} {
+			p := toPhoto.Apply(c)
+			px0, py0, px1, py1 = min(px0, p.X), min(py0, p.Y), max(px1, p.X), max(py1, p.Y)
+		}
+		out[l.line] = append(out[l.line], [4]int{int(math.Floor(py0)), int(math.Floor(px0)), int(math.Ceil(py1)), int(math.Ceil(px1))})
+	}
+	return out, nil
 }
 
 // encodeJPEG returns img as a JPEG of the given quality.
