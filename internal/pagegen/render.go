@@ -118,7 +118,7 @@ func drawStyle(rng *rand.Rand, portrait bool) Style {
 	s.Vignette = u(0.05, 0.3)
 	s.Blur = u(0.6, 1.6)
 	s.Noise = u(0.8, 2.4)
-	s.JPEGQuality = 60 + rng.IntN(31)
+	s.JPEGQuality = 55 + rng.IntN(31)
 	// The camera: the photo's corners lie inside the page, each moved in by
 	// a base inset, a tilt (top narrower than bottom, or one side narrower
 	// than the other) and a jitter; the quadrilateral is then turned a little.
