@@ -3,6 +3,7 @@ package ocr
 import (
 	"errors"
 	"image"
+	"math"
 	"slices"
 
 	"gonum.org/v1/gonum/mat"
@@ -21,6 +22,16 @@ const (
 	containRel    = 0.7  // merge a box whose area overlaps another's by this fraction
 	stackOverlap  = 0.6  // merge vertically stacked pieces overlapping by this fraction of the narrower width
 	stackGapRel   = 0.5  // … separated by at most this many h̃ vertically
+	sideGapRel    = 0.4  // merge side-by-side pieces at most this fraction of the median letter gap apart (or overlapping) …
+	sideOverlap   = 0.5  // … overlapping vertically by this fraction of the shorter one …
+	sideWidthRel  = 1.1  // … whose union is at most this many times as wide as it is high
+	strokeRel     = 0.3  // a box narrower than this many h̃ is a stroke: two strokes …
+	strokeGapRel  = 0.15 // … at most this many h̃ apart vertically and between centres horizontally are one
+	pieceRel      = 0.5  // a piece lower than this many h̃ (a detached bar or arm) …
+	pieceMinRel   = 0.4  // … whose longer side is at least this many h̃ …
+	pieceElong    = 2.0  // … and this many times its shorter side (a stroke, not a dot) …
+	pieceNearRel  = 0.1  // … joins the nearest box at most this many h̃ away horizontally …
+	pieceGapRel   = 0.3  // … and this many h̃ vertically
 	closingRadius = 1    // closing radius joining broken strokes before labelling
 )
 
@@ -71,9 +82,10 @@ func FindLetters(img image.Image) ([][4]int, *mat.Dense, error) {
 //  3. threshold with Otsu's t and hysteresis (pixels s ≥ t/2 joined to s ≥ t);
 //  4. close with a 3x3 square to join broken strokes and label the
 //     8-connected components;
-//  5. drop specks and dots (longer side < 0.35 h̃, h̃ the median height) and
-//     rules or shadow edges (a side > 4 h̃), merge boxes contained in others and
-//     vertically stacked pieces of one letter.
+//  5. merge the pieces of one letter (boxes contained in others, vertically
+//     stacked pieces, side-by-side pieces and detached bars; see mergeBoxes
+//     and attachPieces), then drop specks and dots (longer side < 0.35 h̃, h̃
+//     the median height) and rules or shadow edges (a side > 4 h̃).
 func Detect(img image.Image) (*Page, error) {
 	if img == nil {
 		return nil, errors.New("ocr: nil image")
@@ -185,8 +197,17 @@ func filterBoxes(comps []Component) [][4]int {
 			boxes = append(boxes, c.Box)
 		}
 	}
-	// Merge first (a letter's pieces and holes), then judge sizes.
-	boxes = mergeBoxes(boxes, medianHeight(boxes))
+	// Merge first (a letter's pieces and holes), then judge sizes. A bar
+	// attached to one piece may make it a side-by-side neighbour of another
+	// (the stems and crossbar of an H), so the merge runs again after it.
+	hm0 := medianHeight(boxes)
+	side := sideGapRel * letterGap(boxes, hm0)
+	boxes = mergeBoxes(boxes, hm0, side)
+	n := len(boxes)
+	boxes = attachPieces(boxes, hm0)
+	if len(boxes) < n {
+		boxes = mergeBoxes(boxes, hm0, side)
+	}
 	hm := medianHeight(boxes)
 	out := boxes[:0]
 	for _, b := range boxes {
@@ -205,17 +226,48 @@ func filterBoxes(comps []Component) [][4]int {
 	return out
 }
 
-// mergeBoxes repeatedly merges two boxes when one lies mostly inside the other
-// (overlap area ≥ containRel of the smaller box) or when they are stacked
-// pieces of one letter (horizontal overlap ≥ stackOverlap of the narrower
-// width and vertical gap ≤ stackGapRel·hm), until no pair merges.
-func mergeBoxes(boxes [][4]int, hm float64) [][4]int {
+// letterGap returns the median gap g̃ between letters: for each box at
+// least 0.5 h̃ high, the horizontal gap to the nearest box to its right on
+// the same row (vertical overlap ≥ half the shorter height), counting only
+// gaps below h̃ (letters within words). It is 0 when there are none.
+func letterGap(boxes [][4]int, hm float64) float64 {
+	low := func(b [4]int) bool { return float64(boxH(b)) < pieceRel*hm }
+	var gaps []int
+	for _, a := range boxes {
+		if low(a) {
+			continue
+		}
+		g, found := 0, false
+		for _, b := range boxes {
+			if b[1] <= a[1] || low(b) || 2*overlap1(a[0], a[2], b[0], b[2]) < min(boxH(a), boxH(b)) {
+				continue
+			}
+			if d := b[1] - a[3]; !found || d < g {
+				g, found = d, true
+			}
+		}
+		if found && float64(g) < hm {
+			gaps = append(gaps, g)
+		}
+	}
+	if len(gaps) == 0 {
+		return 0
+	}
+	slices.Sort(gaps)
+	n := len(gaps)
+	return float64(gaps[(n-1)/2]+gaps[n/2]) / 2
+}
+
+// mergeBoxes repeatedly merges two boxes that are pieces of one letter (see
+// shouldMerge; side is the largest gap between side-by-side pieces) until no
+// pair merges.
+func mergeBoxes(boxes [][4]int, hm, side float64) [][4]int {
 	boxes = slices.Clone(boxes)
 	for merged := true; merged; {
 		merged = false
 		for i := 0; i < len(boxes); i++ {
 			for j := i + 1; j < len(boxes); j++ {
-				if shouldMerge(boxes[i], boxes[j], hm) {
+				if shouldMerge(boxes[i], boxes[j], hm, side) {
 					boxes[i] = union4(boxes[i], boxes[j])
 					boxes = slices.Delete(boxes, j, j+1)
 					merged = true
@@ -227,16 +279,86 @@ func mergeBoxes(boxes [][4]int, hm float64) [][4]int {
 	return boxes
 }
 
-func shouldMerge(a, b [4]int, hm float64) bool {
+// shouldMerge reports whether boxes a and b are pieces of one letter (hm is
+// the median box height h̃):
+//
+//   - contained: one lies mostly inside the other (overlap area ≥ 0.7 of the
+//     smaller box: holes, inner strokes);
+//   - stacked: horizontal overlap ≥ 0.6 of the narrower width and vertical gap
+//     ≤ 0.5 h̃ (the bar of a T above its stem);
+//   - a broken stroke: both narrower than 0.3 h̃, one above the other with a
+//     vertical gap ≤ 0.15 h̃ and their centres ≤ 0.15 h̃ apart horizontally
+//     (a thin slanted I broken across, whose pieces barely overlap in x);
+//   - side by side: both at least 0.5 h̃ high, horizontal gap ≤ side
+//     (overlapping counts as a negative gap), vertical overlap ≥ 0.5 of the
+//     shorter height, and the union no wider than 1.1 times its height (the
+//     two strokes of a K or a U written apart, an N whose diagonal broke).
+//     side is 0.4 of the page's median gap between letters (letterGap):
+//     pieces of one letter are closer together than the writer's letters
+//     are, and two neighbouring letters make a box wider than high unless one
+//     of them is narrow (I, 1), which the gap tells apart.
+func shouldMerge(a, b [4]int, hm, side float64) bool {
 	ox := overlap1(a[1], a[3], b[1], b[3])
 	oy := overlap1(a[0], a[2], b[0], b[2])
-	if ox <= 0 && oy <= 0 {
-		return false
-	}
-	small := min(boxH(a)*boxW(a), boxH(b)*boxW(b))
-	if ox > 0 && oy > 0 && float64(ox*oy) >= containRel*float64(small) {
+	if ox > 0 && oy > 0 && float64(ox*oy) >= containRel*float64(min(boxH(a)*boxW(a), boxH(b)*boxW(b))) {
 		return true
 	}
-	narrow := min(boxW(a), boxW(b))
-	return float64(ox) >= stackOverlap*float64(narrow) && float64(-oy) <= stackGapRel*hm
+	if ox > 0 && float64(ox) >= stackOverlap*float64(min(boxW(a), boxW(b))) && float64(-oy) <= stackGapRel*hm {
+		return true
+	}
+	if float64(max(boxW(a), boxW(b))) < strokeRel*hm && float64(-oy) <= strokeGapRel*hm &&
+		math.Abs(float64(a[1]+a[3]-b[1]-b[3]))/2 <= strokeGapRel*hm {
+		return true
+	}
+	u := union4(a, b)
+	return float64(-ox) <= side && float64(min(boxH(a), boxH(b))) >= pieceRel*hm &&
+		float64(oy) >= sideOverlap*float64(min(boxH(a), boxH(b))) &&
+		float64(boxW(u)) <= sideWidthRel*float64(boxH(u))
+}
+
+// attachPieces merges each detached bar or arm into the box it belongs to. A
+// piece is a box lower than 0.5 h̃ (a capital or digit is never that low)
+// whose longer side is at least 0.4 h̃ and twice its shorter side (a
+// stroke, not a dot such as the period after a list number); it joins the
+// nearest box, by the sum of the horizontal and vertical gaps between the
+// boxes (0 when they overlap), among the boxes at most 0.1 h̃ away
+// horizontally and 0.3 h̃ vertically, full-height boxes before other pieces
+// (the bar of a 5 or an E's arm written apart, the crossbar of a G). A piece
+// with no box near it stays as it is.
+func attachPieces(boxes [][4]int, hm float64) [][4]int {
+	boxes = slices.Clone(boxes)
+	isPiece := func(b [4]int) bool {
+		long, short := float64(max(boxH(b), boxW(b))), float64(min(boxH(b), boxW(b)))
+		return float64(boxH(b)) < pieceRel*hm && long >= pieceMinRel*hm && long >= pieceElong*short
+	}
+	for i := 0; i < len(boxes); {
+		p := boxes[i]
+		if !isPiece(p) {
+			i++
+			continue
+		}
+		best, bestD, bestFull := -1, 0, false
+		for j, q := range boxes {
+			if j == i {
+				continue
+			}
+			gx := -overlap1(p[1], p[3], q[1], q[3])
+			gy := -overlap1(p[0], p[2], q[0], q[2])
+			if float64(gx) > pieceNearRel*hm || float64(gy) > pieceGapRel*hm {
+				continue
+			}
+			d, full := max(gx, 0)+max(gy, 0), !isPiece(q)
+			if best < 0 || (full && !bestFull) || (full == bestFull && d < bestD) {
+				best, bestD, bestFull = j, d, full
+			}
+		}
+		if best < 0 {
+			i++
+			continue
+		}
+		boxes[best] = union4(boxes[best], p)
+		boxes = slices.Delete(boxes, i, i+1)
+		i = 0 // the grown box may now reach other pieces
+	}
+	return boxes
 }
