@@ -132,7 +132,7 @@ func TestSegmentation(t *testing.T) {
 			for _, l := range tc.lines {
 				want = append(want, l.draw(c)...)
 			}
-			r, err := Recognise(c.rgb(), transcriptClassifier(tc.text))
+			r, err := Recognise(c.rgb(), TranscriptClassifier(tc.text))
 			require.NoError(t, err)
 			s := ScoreBoxes(r.LineCounts(), tc.text)
 			if tc.known != nil {
@@ -237,7 +237,7 @@ func TestHeldOutPages(t *testing.T) {
 			tb, err := os.ReadFile(filepath.Join(dir, p.Name+".txt"))
 			require.NoError(t, err)
 			truth := string(tb)
-			r, err := Recognise(img, transcriptClassifier(truth))
+			r, err := Recognise(img, TranscriptClassifier(truth))
 			require.NoError(t, err)
 			s := ScoreBoxes(r.LineCounts(), truth)
 			require.True(t, s.Exact, "boxes per line %v, transcript %v", s.Found, s.Want)
