@@ -1,0 +1,216 @@
+package blas
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// parallelMin is the number of multiply-adds (m·n·k) below which a product
+// runs on the calling goroutine: starting and waking goroutines costs more
+// than it saves there (see BenchmarkGemm).
+const parallelMin = 1 << 21
+
+var (
+	threads  atomic.Int64 // goroutines one product may use; 0: GOMAXPROCS
+	inflight atomic.Int64 // products running now, over all goroutines
+)
+
+// ourThreads returns the number of goroutines one product may use.
+func ourThreads() int {
+	if t := int(threads.Load()); t > 0 {
+		return t
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// gemm computes C = alpha·op(A)·op(B) + beta·C with the kernel family ks,
+// for m, n ≥ 1 and arguments already checked as gonum checks them: op(A) is
+// m x k (A, or with tA, Aᵀ), op(B) is k x n, C is m x n, all row-major with
+// strides lda, ldb and ldc. With alpha = 0 or k = 0, A and B are not read;
+// with beta = 0, C is not read.
+//
+// The work is split over up to ourThreads() goroutines along m or n, never k,
+// and each element is summed in the same order whatever the split, so the
+// result does not depend on the number of goroutines.
+func gemm[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	if alpha == 0 || k == 0 {
+		scale(m, n, beta, c, ldc)
+		return
+	}
+	busy := int(inflight.Add(1))
+	defer inflight.Add(-1)
+	w := 1
+	if float64(m)*float64(n)*float64(k) >= parallelMin {
+		// Leave the cores of the other products running now to them.
+		w = max(1, ourThreads()-(busy-1))
+	}
+	// Split along the dimension with more tiles, in units of MR rows or
+	// of one vector's columns.
+	mr, nr := ks.mr, ks.nr()
+	pm, pn := (m+mr-1)/mr, (n+nr-1)/nr // tiles along m and n
+	splitM := pm >= pn
+	pn = (n + ks.lanes - 1) / ks.lanes
+	if splitM {
+		w = min(w, pm)
+	} else {
+		w = min(w, pn)
+	}
+	if w <= 1 {
+		gemmSerial(ks, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	gemmParallel(ks, w, splitM, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// gemmParallel is gemm on w goroutines (the calling one and w-1 new ones),
+// each computing the rows (splitM) or columns of C in its share of the
+// tiles. (A function of its own so that gemm's variables do not escape.)
+func gemmParallel[T float](ks *kernelSet[T], w int, splitM, tA, tB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	mr, nr := ks.mr, ks.lanes // the units of the split
+	pm, pn := (m+mr-1)/mr, (n+nr-1)/nr
+	var wg sync.WaitGroup
+	for t := range w {
+		wg.Add(1)
+		run := func() {
+			defer wg.Done()
+			if splitM {
+				// Rows [i0, i1) of C: rows of op(A).
+				i0, i1 := t*pm/w*mr, min(m, (t+1)*pm/w*mr)
+				var as []T
+				if tA {
+					as = a[i0:]
+				} else {
+					as = a[i0*lda:]
+				}
+				gemmSerial(ks, tA, tB, i1-i0, n, k, alpha, as, lda, b, ldb, beta, c[i0*ldc:], ldc)
+				return
+			}
+			// Columns [j0, j1) of C: columns of op(B).
+			j0, j1 := t*pn/w*nr, min(n, (t+1)*pn/w*nr)
+			var bs []T
+			if tB {
+				bs = b[j0*ldb:]
+			} else {
+				bs = b[j0:]
+			}
+			gemmSerial(ks, tA, tB, m, j1-j0, k, alpha, a, lda, bs, ldb, beta, c[j0:], ldc)
+		}
+		if t == w-1 {
+			run() // the calling goroutine takes the last part
+		} else {
+			go run()
+		}
+	}
+	wg.Wait()
+}
+
+// directBRows is the largest number of rows of C for which B, when not
+// transposed, is read in place by the kernels instead of being packed:
+// packing pays only when enough panels of A reuse the packed block.
+var directBRows = 128
+
+// gemmSerial is gemm on the calling goroutine, for alpha ≠ 0 and k ≥ 1.
+//
+// The loops, outermost first (BLIS's, with the roles of A and B swapped
+// because C is row-major and the kernels' vectors run along its rows):
+// blocks of mc rows of A; blocks of kc of the k dimension; blocks of nc
+// columns of B, packed into panels of NR columns (kc x nc stays in L2);
+// panels of MR rows of A (one stays in L1); panels of B; the micro-kernel.
+// The kernels read A in place, whatever its transpose (a block of fewer
+// than MR rows is packed with zeros); B is packed when
+// transposed (the kernels load rows of op(B) as vectors) or when more
+// than directBRows rows of C reuse it, else read in place but for a last
+// panel narrower than its kernel when the kernels would read past it.
+func gemmSerial[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	mr, nr, lanes := ks.mr, ks.nr(), ks.lanes
+	packB := tB || m > directBRows
+	kb := min(k, ks.kc)
+	nbuf := kb * nr // the last panel of B
+	if packB {
+		nbuf = kb * ((min(n, ks.nc) + lanes - 1) / lanes * lanes)
+	}
+	ws := ks.getWorkspace(mr*kb, nbuf)
+	defer ks.putWorkspace(ws)
+	// A's element (i, l) is at a[i·rsa + l·csa].
+	rsa, csa := lda, 1
+	if tA {
+		rsa, csa = 1, lda
+	}
+	for ic := 0; ic < m; ic += ks.mc {
+		mc := min(ks.mc, m-ic)
+		for pc := 0; pc < k; pc += ks.kc {
+			kc := min(ks.kc, k-pc)
+			bt := beta
+			if pc > 0 {
+				bt = 1 // C already holds alpha·(the sum so far) + beta·C
+			}
+			if mc < mr {
+				packA(ws.a, tA, a, lda, ic, mc, pc, kc, mr)
+			}
+			for jc := 0; jc < n; jc += ks.nc {
+				nc := min(ks.nc, n-jc)
+				// Pack B: every panel, or only a last one narrower than
+				// its kernel.
+				for jr := 0; jr < nc; {
+					nv := ks.panelVectors(nc - jr)
+					cols := min(nv*lanes, nc-jr)
+					if packB {
+						packPanelB(ws.b[jr*kc:], tB, b, ldb, pc, kc, jc+jr, cols, nv*lanes)
+					} else if cols < nv*lanes && !ks.maskedB {
+						packPanelB(ws.b, false, b, ldb, pc, kc, jc+jr, cols, nv*lanes)
+					}
+					jr += cols
+				}
+				for ir := 0; ir < mc; ir += mr {
+					// A panel of mr rows from A in place; a last one of
+					// fewer rows is moved up to end at row mc, storing only
+					// its new rows (from r0), or packed when mc < mr.
+					first, rows := 0, min(mr, mc-ir)
+					ap, rs, cs := &ws.a[0], 1, mr
+					if mc >= mr {
+						if rows < mr {
+							first, ir, rows = mr-rows, mc-mr, mr
+						}
+						ap, rs, cs = &a[(ic+ir)*rsa+pc*csa], rsa, csa
+					}
+					crow := (ic+ir)*ldc + jc
+					for jr := 0; jr < nc; {
+						nv := ks.panelVectors(nc - jr)
+						w := nv * lanes
+						cols := min(w, nc-jr)
+						var bp *T
+						rsb := w
+						switch {
+						case packB:
+							bp = &ws.b[jr*kc]
+						case cols < w && !ks.maskedB:
+							bp = &ws.b[0]
+						default:
+							bp, rsb = &b[pc*ldb+jc+jr], ldb
+						}
+						ks.kern[nv-1](kc, ap, rs, cs, bp, rsb, &c[crow+jr], ldc, alpha, bt, first, rows, cols)
+						jr += cols
+					}
+				}
+			}
+		}
+	}
+}
+
+// scale sets C = beta·C (C = 0 for beta = 0, whatever C held).
+func scale[T float](m, n int, beta T, c []T, ldc int) {
+	if beta == 1 {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}
