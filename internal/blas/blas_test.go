@@ -10,11 +10,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/cpu"
-	"gorgonia.org/gorgonia"
 	gblas "gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
+	"gorgonia.org/gorgonia"
 )
 
 // TestProductMatchesNaive checks that the installed BLAS (ours or OpenBLAS,
