@@ -156,9 +156,9 @@ func gemmSerial[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a 
 					nv := ks.panelVectors(nc - jr)
 					cols := min(nv*lanes, nc-jr)
 					if packB {
-						packPanelB(ws.b[jr*kc:], tB, b, ldb, pc, kc, jc+jr, cols, nv*lanes)
+						packPanelB(ws.b[jr*kc:], tB, b, ldb, pc, kc, jc+jr, cols, nv*lanes, ks.packT, lanes)
 					} else if cols < nv*lanes && !ks.maskedB {
-						packPanelB(ws.b, false, b, ldb, pc, kc, jc+jr, cols, nv*lanes)
+						packPanelB(ws.b, false, b, ldb, pc, kc, jc+jr, cols, nv*lanes, nil, lanes)
 					}
 					jr += cols
 				}

@@ -361,3 +361,51 @@ func TestGemmPanicsAsGonum(t *testing.T) {
 		})
 	}
 }
+
+// TestTransposers: each family's transposing packer (packT) against the
+// definition, for every count of source rows (0 to L) and of elements (1
+// to L): dst[i·ldd + r] = src[r·lds + i], zero for rows ≤ r < L, and nothing
+// else of dst written.
+func TestTransposers(t *testing.T) {
+	for _, ks := range kernels32 {
+		if ks.packT != nil {
+			testTransposer(t, ks.name, ks.packT, ks.lanes)
+		}
+	}
+	for _, ks := range kernels64 {
+		if ks.packT != nil {
+			testTransposer(t, ks.name, ks.packT, ks.lanes)
+		}
+	}
+}
+
+func testTransposer[T float](t *testing.T, name string, packT transposer[T], l int) {
+	const lds, ldd = 37, 3 * 16
+	src := make([]T, l*lds)
+	for i := range src {
+		src[i] = T(i + 1)
+	}
+	for rows := 0; rows <= l; rows++ {
+		for cnt := 1; cnt <= l; cnt++ {
+			dst := make([]T, (l+1)*ldd)
+			for i := range dst {
+				dst[i] = -1
+			}
+			packT(&dst[0], ldd, &src[0], lds, rows, cnt)
+			for i := 0; i <= l; i++ {
+				for j := range ldd {
+					want := T(-1)
+					switch {
+					case i < cnt && j < rows:
+						want = src[j*lds+i]
+					case i < cnt && j < l:
+						want = 0
+					}
+					if got := dst[i*ldd+j]; got != want {
+						t.Fatalf("%s, %T, rows %d, cnt %d: dst[%d, %d] = %v, want %v", name, got, rows, cnt, i, j, got, want)
+					}
+				}
+			}
+		}
+	}
+}

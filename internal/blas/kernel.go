@@ -26,6 +26,12 @@ type float interface{ ~float32 | ~float64 }
 // not depend on the position of its tile or on the strides.
 type microKernel[T float] func(k int, a *T, rsa, csa int, b *T, rsb int, c *T, ldc int, alpha, beta T, r0, mr, nr int)
 
+// transposer transposes an l x l block (l = lanes of the family):
+// dst[i·ldd + r] = src[r·lds + i] for r < rows, i < cnt, and 0 for
+// rows ≤ r < l, reading nothing of src past row rows or element cnt. See
+// asm/transpose.go.
+type transposer[T float] func(dst *T, ldd int, src *T, lds int, rows, cnt int)
+
 // kernelSet is one family of micro-kernels with its block sizes.
 type kernelSet[T float] struct {
 	name  string           // "avx512", "avx2" or "portable"
@@ -35,9 +41,11 @@ type kernelSet[T float] struct {
 	// maskedB: the kernels read no column of B past nr, so a narrow last
 	// panel of B need not be packed.
 	maskedB bool
-	kc      int // k block: a packed A panel (mr x kc) stays in L1
-	mc      int // rows of A packed at once (multiple of mr)
-	nc      int // columns of B packed at once (kc x nc stays in L2)
+	// packT, if not nil, packs panels of Bᵀ by blocks of lanes x lanes.
+	packT transposer[T]
+	kc    int // k block: a packed A panel (mr x kc) stays in L1
+	mc    int // rows of A packed at once (multiple of mr)
+	nc    int // columns of B packed at once (kc x nc stays in L2)
 
 	mu   sync.Mutex
 	free []*workspace[T] // at most maxFree, kept across garbage collections

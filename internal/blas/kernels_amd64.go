@@ -12,9 +12,9 @@ import "golang.org/x/sys/cpu"
 // the edge masks; every CPU with AVX2 and FMA has it.
 var (
 	avx512x32 = &kernelSet[float32]{name: "avx512", mr: 8, lanes: 16,
-		kern: []microKernel[float32]{sgemmAVX512x1, sgemmAVX512x2, sgemmAVX512x3}, maskedB: true, kc: 384, mc: 512, nc: 960}
+		kern: []microKernel[float32]{sgemmAVX512x1, sgemmAVX512x2, sgemmAVX512x3}, maskedB: true, packT: spackTAVX512, kc: 384, mc: 512, nc: 960}
 	avx512x64 = &kernelSet[float64]{name: "avx512", mr: 8, lanes: 8,
-		kern: []microKernel[float64]{dgemmAVX512x1, dgemmAVX512x2, dgemmAVX512x3}, maskedB: true, kc: 256, mc: 512, nc: 768}
+		kern: []microKernel[float64]{dgemmAVX512x1, dgemmAVX512x2, dgemmAVX512x3}, maskedB: true, packT: dpackTAVX512, kc: 256, mc: 512, nc: 768}
 	avx2x32 = &kernelSet[float32]{name: "avx2", mr: 4, lanes: 8,
 		kern: []microKernel[float32]{sgemmAVX2x1, sgemmAVX2x2, sgemmAVX2x3}, kc: 384, mc: 512, nc: 960}
 	avx2x64 = &kernelSet[float64]{name: "avx2", mr: 4, lanes: 4,

@@ -4,6 +4,404 @@
 
 #include "textflag.h"
 
+// func spackTAVX512(dst *float32, ldd int, src *float32, lds int, rows int, cnt int)
+// Requires: AVX, AVX512F, BMI2
+TEXT ·spackTAVX512(SB), NOSPLIT, $0-48
+	MOVQ  src+16(FP), AX
+	MOVQ  lds+24(FP), CX
+	SHLQ  $0x02, CX
+	MOVQ  rows+32(FP), DX
+	MOVQ  cnt+40(FP), BX
+	MOVL  $0x0000ffff, SI
+	MOVL  BX, DI
+	BZHIL DI, SI, DI
+	KMOVW DI, K1
+
+	// Load the source rows below rows; zero the others.
+	CMPQ      DX, $0x00
+	JLE       zero0
+	VMOVUPS.Z (AX), K1, Z0
+	ADDQ      CX, AX
+	CMPQ      DX, $0x01
+	JLE       zero1
+	VMOVUPS.Z (AX), K1, Z1
+	ADDQ      CX, AX
+	CMPQ      DX, $0x02
+	JLE       zero2
+	VMOVUPS.Z (AX), K1, Z2
+	ADDQ      CX, AX
+	CMPQ      DX, $0x03
+	JLE       zero3
+	VMOVUPS.Z (AX), K1, Z3
+	ADDQ      CX, AX
+	CMPQ      DX, $0x04
+	JLE       zero4
+	VMOVUPS.Z (AX), K1, Z4
+	ADDQ      CX, AX
+	CMPQ      DX, $0x05
+	JLE       zero5
+	VMOVUPS.Z (AX), K1, Z5
+	ADDQ      CX, AX
+	CMPQ      DX, $0x06
+	JLE       zero6
+	VMOVUPS.Z (AX), K1, Z6
+	ADDQ      CX, AX
+	CMPQ      DX, $0x07
+	JLE       zero7
+	VMOVUPS.Z (AX), K1, Z7
+	ADDQ      CX, AX
+	CMPQ      DX, $0x08
+	JLE       zero8
+	VMOVUPS.Z (AX), K1, Z8
+	ADDQ      CX, AX
+	CMPQ      DX, $0x09
+	JLE       zero9
+	VMOVUPS.Z (AX), K1, Z9
+	ADDQ      CX, AX
+	CMPQ      DX, $0x0a
+	JLE       zero10
+	VMOVUPS.Z (AX), K1, Z10
+	ADDQ      CX, AX
+	CMPQ      DX, $0x0b
+	JLE       zero11
+	VMOVUPS.Z (AX), K1, Z11
+	ADDQ      CX, AX
+	CMPQ      DX, $0x0c
+	JLE       zero12
+	VMOVUPS.Z (AX), K1, Z12
+	ADDQ      CX, AX
+	CMPQ      DX, $0x0d
+	JLE       zero13
+	VMOVUPS.Z (AX), K1, Z13
+	ADDQ      CX, AX
+	CMPQ      DX, $0x0e
+	JLE       zero14
+	VMOVUPS.Z (AX), K1, Z14
+	ADDQ      CX, AX
+	CMPQ      DX, $0x0f
+	JLE       zero15
+	VMOVUPS.Z (AX), K1, Z15
+	JMP       transpose
+
+zero0:
+	VPXORD Z0, Z0, Z0
+
+zero1:
+	VPXORD Z1, Z1, Z1
+
+zero2:
+	VPXORD Z2, Z2, Z2
+
+zero3:
+	VPXORD Z3, Z3, Z3
+
+zero4:
+	VPXORD Z4, Z4, Z4
+
+zero5:
+	VPXORD Z5, Z5, Z5
+
+zero6:
+	VPXORD Z6, Z6, Z6
+
+zero7:
+	VPXORD Z7, Z7, Z7
+
+zero8:
+	VPXORD Z8, Z8, Z8
+
+zero9:
+	VPXORD Z9, Z9, Z9
+
+zero10:
+	VPXORD Z10, Z10, Z10
+
+zero11:
+	VPXORD Z11, Z11, Z11
+
+zero12:
+	VPXORD Z12, Z12, Z12
+
+zero13:
+	VPXORD Z13, Z13, Z13
+
+zero14:
+	VPXORD Z14, Z14, Z14
+
+zero15:
+	VPXORD Z15, Z15, Z15
+
+transpose:
+	VUNPCKLPS  Z1, Z0, Z16
+	VUNPCKHPS  Z1, Z0, Z17
+	VUNPCKLPS  Z3, Z2, Z18
+	VUNPCKHPS  Z3, Z2, Z19
+	VUNPCKLPS  Z5, Z4, Z20
+	VUNPCKHPS  Z5, Z4, Z21
+	VUNPCKLPS  Z7, Z6, Z22
+	VUNPCKHPS  Z7, Z6, Z23
+	VUNPCKLPS  Z9, Z8, Z24
+	VUNPCKHPS  Z9, Z8, Z25
+	VUNPCKLPS  Z11, Z10, Z26
+	VUNPCKHPS  Z11, Z10, Z27
+	VUNPCKLPS  Z13, Z12, Z28
+	VUNPCKHPS  Z13, Z12, Z29
+	VUNPCKLPS  Z15, Z14, Z30
+	VUNPCKHPS  Z15, Z14, Z31
+	VUNPCKLPD  Z18, Z16, Z0
+	VUNPCKHPD  Z18, Z16, Z1
+	VUNPCKLPD  Z19, Z17, Z2
+	VUNPCKHPD  Z19, Z17, Z3
+	VUNPCKLPD  Z22, Z20, Z4
+	VUNPCKHPD  Z22, Z20, Z5
+	VUNPCKLPD  Z23, Z21, Z6
+	VUNPCKHPD  Z23, Z21, Z7
+	VUNPCKLPD  Z26, Z24, Z8
+	VUNPCKHPD  Z26, Z24, Z9
+	VUNPCKLPD  Z27, Z25, Z10
+	VUNPCKHPD  Z27, Z25, Z11
+	VUNPCKLPD  Z30, Z28, Z12
+	VUNPCKHPD  Z30, Z28, Z13
+	VUNPCKLPD  Z31, Z29, Z14
+	VUNPCKHPD  Z31, Z29, Z15
+	VSHUFF32X4 $0x88, Z4, Z0, Z16
+	VSHUFF32X4 $0xdd, Z4, Z0, Z20
+	VSHUFF32X4 $0x88, Z5, Z1, Z17
+	VSHUFF32X4 $0xdd, Z5, Z1, Z21
+	VSHUFF32X4 $0x88, Z6, Z2, Z18
+	VSHUFF32X4 $0xdd, Z6, Z2, Z22
+	VSHUFF32X4 $0x88, Z7, Z3, Z19
+	VSHUFF32X4 $0xdd, Z7, Z3, Z23
+	VSHUFF32X4 $0x88, Z12, Z8, Z24
+	VSHUFF32X4 $0xdd, Z12, Z8, Z28
+	VSHUFF32X4 $0x88, Z13, Z9, Z25
+	VSHUFF32X4 $0xdd, Z13, Z9, Z29
+	VSHUFF32X4 $0x88, Z14, Z10, Z26
+	VSHUFF32X4 $0xdd, Z14, Z10, Z30
+	VSHUFF32X4 $0x88, Z15, Z11, Z27
+	VSHUFF32X4 $0xdd, Z15, Z11, Z31
+	VSHUFF32X4 $0x88, Z24, Z16, Z0
+	VSHUFF32X4 $0xdd, Z24, Z16, Z8
+	VSHUFF32X4 $0x88, Z25, Z17, Z1
+	VSHUFF32X4 $0xdd, Z25, Z17, Z9
+	VSHUFF32X4 $0x88, Z26, Z18, Z2
+	VSHUFF32X4 $0xdd, Z26, Z18, Z10
+	VSHUFF32X4 $0x88, Z27, Z19, Z3
+	VSHUFF32X4 $0xdd, Z27, Z19, Z11
+	VSHUFF32X4 $0x88, Z28, Z20, Z4
+	VSHUFF32X4 $0xdd, Z28, Z20, Z12
+	VSHUFF32X4 $0x88, Z29, Z21, Z5
+	VSHUFF32X4 $0xdd, Z29, Z21, Z13
+	VSHUFF32X4 $0x88, Z30, Z22, Z6
+	VSHUFF32X4 $0xdd, Z30, Z22, Z14
+	VSHUFF32X4 $0x88, Z31, Z23, Z7
+	VSHUFF32X4 $0xdd, Z31, Z23, Z15
+
+	// Store the first cnt rows of the transpose.
+	MOVQ    dst+0(FP), AX
+	MOVQ    ldd+8(FP), CX
+	SHLQ    $0x02, CX
+	VMOVUPS Z0, (AX)
+	CMPQ    BX, $0x01
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPS Z1, (AX)
+	CMPQ    BX, $0x02
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPS Z2, (AX)
+	CMPQ    BX, $0x03
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPS Z3, (AX)
+	CMPQ    BX, $0x04
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPS Z4, (AX)
+	CMPQ    BX, $0x05
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPS Z5, (AX)
+	CMPQ    BX, $0x06
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPS Z6, (AX)
+	CMPQ    BX, $0x07
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPS Z7, (AX)
+	CMPQ    BX, $0x08
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPS Z8, (AX)
+	CMPQ    BX, $0x09
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPS Z9, (AX)
+	CMPQ    BX, $0x0a
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPS Z10, (AX)
+	CMPQ    BX, $0x0b
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPS Z11, (AX)
+	CMPQ    BX, $0x0c
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPS Z12, (AX)
+	CMPQ    BX, $0x0d
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPS Z13, (AX)
+	CMPQ    BX, $0x0e
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPS Z14, (AX)
+	CMPQ    BX, $0x0f
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPS Z15, (AX)
+
+done:
+	VZEROUPPER
+	RET
+
+// func dpackTAVX512(dst *float64, ldd int, src *float64, lds int, rows int, cnt int)
+// Requires: AVX, AVX512F, BMI2
+TEXT ·dpackTAVX512(SB), NOSPLIT, $0-48
+	MOVQ  src+16(FP), AX
+	MOVQ  lds+24(FP), CX
+	SHLQ  $0x03, CX
+	MOVQ  rows+32(FP), DX
+	MOVQ  cnt+40(FP), BX
+	MOVL  $0x000000ff, SI
+	MOVL  BX, DI
+	BZHIL DI, SI, DI
+	KMOVW DI, K1
+
+	// Load the source rows below rows; zero the others.
+	CMPQ      DX, $0x00
+	JLE       zero0
+	VMOVUPD.Z (AX), K1, Z0
+	ADDQ      CX, AX
+	CMPQ      DX, $0x01
+	JLE       zero1
+	VMOVUPD.Z (AX), K1, Z1
+	ADDQ      CX, AX
+	CMPQ      DX, $0x02
+	JLE       zero2
+	VMOVUPD.Z (AX), K1, Z2
+	ADDQ      CX, AX
+	CMPQ      DX, $0x03
+	JLE       zero3
+	VMOVUPD.Z (AX), K1, Z3
+	ADDQ      CX, AX
+	CMPQ      DX, $0x04
+	JLE       zero4
+	VMOVUPD.Z (AX), K1, Z4
+	ADDQ      CX, AX
+	CMPQ      DX, $0x05
+	JLE       zero5
+	VMOVUPD.Z (AX), K1, Z5
+	ADDQ      CX, AX
+	CMPQ      DX, $0x06
+	JLE       zero6
+	VMOVUPD.Z (AX), K1, Z6
+	ADDQ      CX, AX
+	CMPQ      DX, $0x07
+	JLE       zero7
+	VMOVUPD.Z (AX), K1, Z7
+	JMP       transpose
+
+zero0:
+	VPXORD Z0, Z0, Z0
+
+zero1:
+	VPXORD Z1, Z1, Z1
+
+zero2:
+	VPXORD Z2, Z2, Z2
+
+zero3:
+	VPXORD Z3, Z3, Z3
+
+zero4:
+	VPXORD Z4, Z4, Z4
+
+zero5:
+	VPXORD Z5, Z5, Z5
+
+zero6:
+	VPXORD Z6, Z6, Z6
+
+zero7:
+	VPXORD Z7, Z7, Z7
+
+transpose:
+	VUNPCKLPD  Z1, Z0, Z8
+	VUNPCKHPD  Z1, Z0, Z9
+	VUNPCKLPD  Z3, Z2, Z10
+	VUNPCKHPD  Z3, Z2, Z11
+	VUNPCKLPD  Z5, Z4, Z12
+	VUNPCKHPD  Z5, Z4, Z13
+	VUNPCKLPD  Z7, Z6, Z14
+	VUNPCKHPD  Z7, Z6, Z15
+	VSHUFF64X2 $0x88, Z10, Z8, Z0
+	VSHUFF64X2 $0xdd, Z10, Z8, Z2
+	VSHUFF64X2 $0x88, Z11, Z9, Z1
+	VSHUFF64X2 $0xdd, Z11, Z9, Z3
+	VSHUFF64X2 $0x88, Z14, Z12, Z4
+	VSHUFF64X2 $0xdd, Z14, Z12, Z6
+	VSHUFF64X2 $0x88, Z15, Z13, Z5
+	VSHUFF64X2 $0xdd, Z15, Z13, Z7
+	VSHUFF64X2 $0x88, Z4, Z0, Z8
+	VSHUFF64X2 $0xdd, Z4, Z0, Z12
+	VSHUFF64X2 $0x88, Z5, Z1, Z9
+	VSHUFF64X2 $0xdd, Z5, Z1, Z13
+	VSHUFF64X2 $0x88, Z6, Z2, Z10
+	VSHUFF64X2 $0xdd, Z6, Z2, Z14
+	VSHUFF64X2 $0x88, Z7, Z3, Z11
+	VSHUFF64X2 $0xdd, Z7, Z3, Z15
+
+	// Store the first cnt rows of the transpose.
+	MOVQ    dst+0(FP), AX
+	MOVQ    ldd+8(FP), CX
+	SHLQ    $0x03, CX
+	VMOVUPD Z8, (AX)
+	CMPQ    BX, $0x01
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPD Z9, (AX)
+	CMPQ    BX, $0x02
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPD Z10, (AX)
+	CMPQ    BX, $0x03
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPD Z11, (AX)
+	CMPQ    BX, $0x04
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPD Z12, (AX)
+	CMPQ    BX, $0x05
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPD Z13, (AX)
+	CMPQ    BX, $0x06
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPD Z14, (AX)
+	CMPQ    BX, $0x07
+	JLE     done
+	ADDQ    CX, AX
+	VMOVUPD Z15, (AX)
+
+done:
+	VZEROUPPER
+	RET
+
 // func sgemmAVX512x1(k int, a *float32, rsa int, csa int, b *float32, rsb int, c *float32, ldc int, alpha float32, beta float32, r0 int, mr int, nr int)
 // Requires: AVX, AVX512F, BMI2
 TEXT ·sgemmAVX512x1(SB), NOSPLIT, $0-96

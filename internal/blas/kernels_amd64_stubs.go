@@ -4,6 +4,16 @@
 
 package blas
 
+// spackTAVX512 transposes a 16x16 block of float32 (see transpose.go).
+//
+//go:noescape
+func spackTAVX512(dst *float32, ldd int, src *float32, lds int, rows int, cnt int)
+
+// dpackTAVX512 transposes a 8x8 block of float64 (see transpose.go).
+//
+//go:noescape
+func dpackTAVX512(dst *float64, ldd int, src *float64, lds int, rows int, cnt int)
+
 // sgemmAVX512x1 computes a 8x16 tile of C = alpha·A·B + beta·C (see gen.go).
 //
 //go:noescape

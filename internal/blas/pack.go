@@ -5,85 +5,51 @@ package blas
 // memory whatever the transposes and leading dimensions (the GotoBLAS/BLIS
 // scheme; see doc.go).
 
-// packA copies rows [i0, i0+mc) and columns [p0, p0+kc) of op(A) into dst as
-// ⌈mc/mr⌉ panels of mr rows: panel r holds, for each column l in turn, the mr
-// values op(A)[i0 + r·mr + i, p0 + l], i < mr (zero past row mc). op(A) is A,
+// packA copies rows [i0, i0+rows) and columns [p0, p0+kc) of op(A),
+// rows ≤ mr, into d as one panel of mr rows: for each column l in turn, the
+// mr values op(A)[i0 + i, p0 + l], i < mr (zero past rows). op(A) is A,
 // stored row-major with stride lda, or, with tA, Aᵀ (A stored k x m).
-func packA[T float](dst []T, tA bool, a []T, lda, i0, mc, p0, kc, mr int) {
-	for r := 0; r*mr < mc; r++ {
-		rows := min(mr, mc-r*mr)
-		d := dst[r*mr*kc : (r+1)*mr*kc]
-		i := i0 + r*mr
-		if tA {
-			// Column l of the panel is a contiguous piece of row p0+l of A.
-			for l := range kc {
-				src := a[(p0+l)*lda+i : (p0+l)*lda+i+rows]
-				dd := d[l*mr : l*mr+mr]
-				copy(dd, src)
-				clear(dd[rows:])
-			}
-			continue
+func packA[T float](d []T, tA bool, a []T, lda, i0, rows, p0, kc, mr int) {
+	d = d[:kc*mr]
+	if tA {
+		// Column l of the panel is a contiguous piece of row p0+l of A.
+		for l := range kc {
+			dd := d[l*mr : l*mr+mr]
+			copy(dd, a[(p0+l)*lda+i0:(p0+l)*lda+i0+rows])
+			clear(dd[rows:])
 		}
-		switch {
-		case rows == 8 && mr == 8:
-			packRows8(d, a, lda, i, p0, kc)
-		case rows == 4 && mr == 4:
-			packRows4(d, a, lda, i, p0, kc)
-		default:
-			// Gather: panel row ii is row i+ii of A.
-			for ii := range mr {
-				if ii >= rows {
-					for l := range kc {
-						d[l*mr+ii] = 0
-					}
-					continue
-				}
-				src := a[(i+ii)*lda+p0 : (i+ii)*lda+p0+kc]
-				for l, v := range src {
-					d[l*mr+ii] = v
-				}
-			}
+		return
+	}
+	// Gather: panel row ii is row i0+ii of A.
+	clear(d)
+	for ii := range rows {
+		for l, v := range a[(i0+ii)*lda+p0 : (i0+ii)*lda+p0+kc] {
+			d[l*mr+ii] = v
 		}
-	}
-}
-
-// packRows8 interleaves rows i..i+7 of A (columns p0..p0+kc) into d.
-func packRows8[T float](d, a []T, lda, i, p0, kc int) {
-	r0 := a[i*lda+p0 : i*lda+p0+kc]
-	r1 := a[(i+1)*lda+p0 : (i+1)*lda+p0+kc]
-	r2 := a[(i+2)*lda+p0 : (i+2)*lda+p0+kc]
-	r3 := a[(i+3)*lda+p0 : (i+3)*lda+p0+kc]
-	r4 := a[(i+4)*lda+p0 : (i+4)*lda+p0+kc]
-	r5 := a[(i+5)*lda+p0 : (i+5)*lda+p0+kc]
-	r6 := a[(i+6)*lda+p0 : (i+6)*lda+p0+kc]
-	r7 := a[(i+7)*lda+p0 : (i+7)*lda+p0+kc]
-	d = d[:8*kc]
-	for l := range r0 {
-		dd := d[8*l : 8*l+8 : 8*l+8]
-		dd[0], dd[1], dd[2], dd[3] = r0[l], r1[l], r2[l], r3[l]
-		dd[4], dd[5], dd[6], dd[7] = r4[l], r5[l], r6[l], r7[l]
-	}
-}
-
-// packRows4 interleaves rows i..i+3 of A (columns p0..p0+kc) into d.
-func packRows4[T float](d, a []T, lda, i, p0, kc int) {
-	r0 := a[i*lda+p0 : i*lda+p0+kc]
-	r1 := a[(i+1)*lda+p0 : (i+1)*lda+p0+kc]
-	r2 := a[(i+2)*lda+p0 : (i+2)*lda+p0+kc]
-	r3 := a[(i+3)*lda+p0 : (i+3)*lda+p0+kc]
-	d = d[:4*kc]
-	for l := range r0 {
-		dd := d[4*l : 4*l+4 : 4*l+4]
-		dd[0], dd[1], dd[2], dd[3] = r0[l], r1[l], r2[l], r3[l]
 	}
 }
 
 // packPanelB copies rows [p0, p0+kc) and columns [j, j+cols) of op(B) into
 // d as one panel w ≥ cols columns wide: for each row l in turn, the w values
 // op(B)[p0 + l, j + jj], jj < w (zero past cols). op(B) is B, stored
-// row-major with stride ldb, or, with tB, Bᵀ (B stored n x k).
-func packPanelB[T float](d []T, tB bool, b []T, ldb, p0, kc, j, cols, w int) {
+// row-major with stride ldb, or, with tB, Bᵀ (B stored n x k). With tB and
+// a transposing packer packT of l x l blocks (l divides w), the panel is
+// transposed block by block in registers.
+func packPanelB[T float](d []T, tB bool, b []T, ldb, p0, kc, j, cols, w int, packT transposer[T], l int) {
 	d = d[:kc*w]
+	if tB && packT != nil {
+		for jb := 0; jb < w; jb += l {
+			rows := min(max(cols-jb, 0), l)
+			for lb := 0; lb < kc; lb += l {
+				src := &d[0] // not read when rows = 0
+				if rows > 0 {
+					src = &b[(j+jb)*ldb+p0+lb]
+				}
+				packT(&d[lb*w+jb], w, src, ldb, rows, min(l, kc-lb))
+			}
+		}
+		return
+	}
 	if !tB {
 		// Row l of the panel is a contiguous piece of row p0+l of B.
 		for l := range kc {

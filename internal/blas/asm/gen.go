@@ -112,6 +112,8 @@ const unroll = 4
 
 func main() {
 	ConstraintExpr("!purego")
+	packT(f32)
+	packT(f64)
 	for _, c := range configs {
 		if !c.isa.avx512 {
 			maskTables[c.elem.letter+c.isa.name] = maskTable(c)
