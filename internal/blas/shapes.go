@@ -16,6 +16,7 @@ type Shape struct {
 	M, N, K        int
 }
 
+// String returns M x N x K, the transposes and the type: "32x64x1024 NN f64".
 func (s Shape) String() string {
 	t := func(b bool) string {
 		if b {
@@ -23,7 +24,7 @@ func (s Shape) String() string {
 		}
 		return "N"
 	}
-	return fmt.Sprintf("%s %dx%dx%d %s%s f%d", s.Name, s.M, s.N, s.K, t(s.TransA), t(s.TransB), s.Float)
+	return fmt.Sprintf("%dx%dx%d %s%s f%d", s.M, s.N, s.K, t(s.TransA), t(s.TransB), s.Float)
 }
 
 // Flops returns the floating-point operations of one product, 2·M·N·K.
