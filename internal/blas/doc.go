@@ -16,9 +16,11 @@
 // of MR rows by up to NR columns is computed by a micro-kernel that keeps
 // the tile in vector registers and adds one rank-1 update per step of k.
 // The kernels read A where it is (either transpose: they take row and
-// column strides) and B where it is when it is not transposed and at most
-// 128 rows of C reuse it; otherwise B is packed into panels of NR columns
-// (Bᵀ by transposing blocks in registers). The edges of C need no
+// column strides), but for Aᵀ with k > 64, which is packed block by block
+// (reading A row by row, as the hardware prefetches), and B where it is
+// when it is not transposed and at most 128 rows of C reuse it; otherwise B
+// is packed into panels of NR columns (Bᵀ by transposing blocks in
+// registers). The edges of C need no
 // temporary tile: the kernels load and store the last vector of a row
 // through a mask, and a last panel of fewer than MR rows is moved up over
 // the panel before it (storing only its new rows), or packed with zeros

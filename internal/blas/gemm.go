@@ -108,7 +108,12 @@ func gemmParallel[T float](ks *kernelSet[T], w int, splitM, tA, tB bool, m, n, k
 // directBRows is the largest number of rows of C for which B, when not
 // transposed, is read in place by the kernels instead of being packed:
 // packing pays only when enough panels of A reuse the packed block.
-var directBRows = 128
+const directBRows = 128
+
+// packATMinK is the k above which Aᵀ is packed (packBlockAT) rather than
+// read in place: Q6's QR products (k ≈ 10⁴) gain, the training products
+// (k ≤ 64) lose the time of packing.
+const packATMinK = 64
 
 // gemmSerial is gemm on the calling goroutine, for alpha ≠ 0 and k ≥ 1.
 //
@@ -118,7 +123,8 @@ var directBRows = 128
 // columns of B, packed into panels of NR columns (kc x nc stays in L2);
 // panels of MR rows of A (one stays in L1); panels of B; the micro-kernel.
 // The kernels read A in place, whatever its transpose (a block of fewer
-// than MR rows is packed with zeros); B is packed when
+// than MR rows is packed with zeros), except Aᵀ when k > packATMinK; B is
+// packed when
 // transposed (the kernels load rows of op(B) as vectors) or when more
 // than directBRows rows of C reuse it, else read in place but for a last
 // panel narrower than its kernel when the kernels would read past it.
@@ -130,7 +136,14 @@ func gemmSerial[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a 
 	if packB {
 		nbuf = kb * ((min(n, ks.nc) + lanes - 1) / lanes * lanes)
 	}
-	ws := ks.getWorkspace(mr*kb, nbuf)
+	// Aᵀ is packed by blocks when k is long enough to pay (see
+	// packBlockAT); else A is read in place.
+	packAT := tA && k > packATMinK
+	na := mr * kb
+	if packAT {
+		na = (min(m, ks.mc) + mr - 1) / mr * mr * kb
+	}
+	ws := ks.getWorkspace(na, nbuf)
 	defer ks.putWorkspace(ws)
 	// A's element (i, l) is at a[i·rsa + l·csa].
 	rsa, csa := lda, 1
@@ -145,7 +158,10 @@ func gemmSerial[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a 
 			if pc > 0 {
 				bt = 1 // C already holds alpha·(the sum so far) + beta·C
 			}
-			if mc < mr {
+			switch {
+			case packAT:
+				packBlockAT(ws.a, a, lda, ic, mc, pc, kc, mr)
+			case mc < mr:
 				packA(ws.a, tA, a, lda, ic, mc, pc, kc, mr)
 			}
 			for jc := 0; jc < n; jc += ks.nc {
@@ -168,7 +184,10 @@ func gemmSerial[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a 
 					// its new rows (from r0), or packed when mc < mr.
 					first, rows := 0, min(mr, mc-ir)
 					ap, rs, cs := &ws.a[0], 1, mr
-					if mc >= mr {
+					switch {
+					case packAT:
+						ap = &ws.a[ir*kc]
+					case mc >= mr:
 						if rows < mr {
 							first, ir, rows = mr-rows, mc-mr, mr
 						}

@@ -29,6 +29,38 @@ func packA[T float](d []T, tA bool, a []T, lda, i0, rows, p0, kc, mr int) {
 	}
 }
 
+// packBlockAT packs rows [i0, i0+mc) and columns [p0, p0+kc) of op(A) = Aᵀ
+// (A stored k x m, stride lda) into d as ⌈mc/mr⌉ panels of mr rows, the
+// last one padded with zeros (the layout of packA, panel r at d[r·mr·kc]).
+// It reads A row by row, mc contiguous elements at a time, which the
+// hardware prefetches, where a kernel reading Aᵀ in place would touch a new
+// row of A, a page away, at every step.
+func packBlockAT[T float](d []T, a []T, lda, i0, mc, p0, kc, mr int) {
+	full := mc / mr
+	for l := range kc {
+		src := a[(p0+l)*lda+i0 : (p0+l)*lda+i0+mc]
+		switch mr {
+		case 8:
+			for r := range full {
+				*(*[8]T)(d[r*8*kc+l*8:]) = *(*[8]T)(src[r*8:])
+			}
+		case 4:
+			for r := range full {
+				*(*[4]T)(d[r*4*kc+l*4:]) = *(*[4]T)(src[r*4:])
+			}
+		default:
+			for r := range full {
+				copy(d[r*mr*kc+l*mr:r*mr*kc+l*mr+mr], src[r*mr:])
+			}
+		}
+		if rows := mc - full*mr; rows > 0 {
+			dd := d[full*mr*kc+l*mr : full*mr*kc+l*mr+mr]
+			copy(dd, src[full*mr:])
+			clear(dd[rows:])
+		}
+	}
+}
+
 // packPanelB copies rows [p0, p0+kc) and columns [j, j+cols) of op(B) into
 // d as one panel w ≥ cols columns wide: for each row l in turn, the w values
 // op(B)[p0 + l, j + jj], jj < w (zero past cols). op(B) is B, stored

@@ -81,6 +81,10 @@ func (s Shape) Product(s32 blas.Float32, d64 blas.Float64) func() {
 //     forward only: Q7.2 fine-tunes the classifier on frozen features):
 //     conv1, the squeeze 1x1, expand 1x1 and expand 3x3 of each fire module
 //     and the classifier's 1x1 conv for the 17 flowers;
+//   - q6: the two products of each block step of the QR factorization
+//     (Dgeqrf's Dlarfb, block 32) at the start of the SVD of the 10716 x
+//     1024 training set (float64; later steps are smaller): W = C₂ᵀ·V₂ and
+//     C₂ ← C₂ - V₂·Wᵀ;
 //   - the square 1024x1024x1024 in both types.
 var Shapes = []Shape{
 	{Name: "q3.fwd1", Float: 64, M: 32, N: 64, K: 1024},
@@ -141,6 +145,9 @@ var Shapes = []Shape{
 	{Name: "squeezenet.fire8-expand1", Float: 32, M: 256, N: 169, K: 64},
 	{Name: "squeezenet.fire8-expand3", Float: 32, M: 256, N: 169, K: 576},
 	{Name: "squeezenet.classifier", Float: 32, M: 17, N: 169, K: 512},
+
+	{Name: "q6.qr-w", Float: 64, TransA: true, M: 992, N: 32, K: 10684},
+	{Name: "q6.qr-update", Float: 64, TransB: true, M: 10684, N: 992, K: 32},
 
 	{Name: "square", Float: 32, M: 1024, N: 1024, K: 1024},
 	{Name: "square", Float: 64, M: 1024, N: 1024, K: 1024},
