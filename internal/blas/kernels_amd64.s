@@ -686,6 +686,59 @@ store:
 	JNE          partial
 	TESTQ        BX, BX
 	JNZ          partial
+	MOVL         $0x3f800000, DX
+	CMPL         alpha+64(FP), DX
+	JNE          fullalpha
+	TESTQ        SI, SI
+	JZ           fullalpha1beta0
+	CMPL         beta+68(FP), DX
+	JNE          fullalpha
+	VADDPS       (AX), Z0, Z0
+	VMOVUPS      Z0, (AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z1, Z1
+	VMOVUPS      Z1, (AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z2, Z2
+	VMOVUPS      Z2, (AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z3, Z3
+	VMOVUPS      Z3, (AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z4, Z4
+	VMOVUPS      Z4, (AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z5, Z5
+	VMOVUPS      Z5, (AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z6, Z6
+	VMOVUPS      Z6, (AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z7, Z7
+	VMOVUPS      Z7, (AX)
+	VZEROUPPER
+	RET
+
+fullalpha1beta0:
+	VMOVUPS Z0, (AX)
+	ADDQ    CX, AX
+	VMOVUPS Z1, (AX)
+	ADDQ    CX, AX
+	VMOVUPS Z2, (AX)
+	ADDQ    CX, AX
+	VMOVUPS Z3, (AX)
+	ADDQ    CX, AX
+	VMOVUPS Z4, (AX)
+	ADDQ    CX, AX
+	VMOVUPS Z5, (AX)
+	ADDQ    CX, AX
+	VMOVUPS Z6, (AX)
+	ADDQ    CX, AX
+	VMOVUPS Z7, (AX)
+	VZEROUPPER
+	RET
+
+fullalpha:
 	TESTQ        SI, SI
 	JZ           fullbeta0
 	VBROADCASTSS beta+68(FP), Z9
@@ -1294,6 +1347,83 @@ store:
 	JNE          partial
 	TESTQ        BX, BX
 	JNZ          partial
+	MOVL         $0x3f800000, DX
+	CMPL         alpha+64(FP), DX
+	JNE          fullalpha
+	TESTQ        SI, SI
+	JZ           fullalpha1beta0
+	CMPL         beta+68(FP), DX
+	JNE          fullalpha
+	VADDPS       (AX), Z0, Z0
+	VMOVUPS      Z0, (AX)
+	VADDPS       64(AX), Z1, Z1
+	VMOVUPS      Z1, 64(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z2, Z2
+	VMOVUPS      Z2, (AX)
+	VADDPS       64(AX), Z3, Z3
+	VMOVUPS      Z3, 64(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z4, Z4
+	VMOVUPS      Z4, (AX)
+	VADDPS       64(AX), Z5, Z5
+	VMOVUPS      Z5, 64(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z6, Z6
+	VMOVUPS      Z6, (AX)
+	VADDPS       64(AX), Z7, Z7
+	VMOVUPS      Z7, 64(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z8, Z8
+	VMOVUPS      Z8, (AX)
+	VADDPS       64(AX), Z9, Z9
+	VMOVUPS      Z9, 64(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z10, Z10
+	VMOVUPS      Z10, (AX)
+	VADDPS       64(AX), Z11, Z11
+	VMOVUPS      Z11, 64(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z12, Z12
+	VMOVUPS      Z12, (AX)
+	VADDPS       64(AX), Z13, Z13
+	VMOVUPS      Z13, 64(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z14, Z14
+	VMOVUPS      Z14, (AX)
+	VADDPS       64(AX), Z15, Z15
+	VMOVUPS      Z15, 64(AX)
+	VZEROUPPER
+	RET
+
+fullalpha1beta0:
+	VMOVUPS Z0, (AX)
+	VMOVUPS Z1, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPS Z2, (AX)
+	VMOVUPS Z3, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPS Z4, (AX)
+	VMOVUPS Z5, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPS Z6, (AX)
+	VMOVUPS Z7, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPS Z8, (AX)
+	VMOVUPS Z9, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPS Z10, (AX)
+	VMOVUPS Z11, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPS Z12, (AX)
+	VMOVUPS Z13, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPS Z14, (AX)
+	VMOVUPS Z15, 64(AX)
+	VZEROUPPER
+	RET
+
+fullalpha:
 	TESTQ        SI, SI
 	JZ           fullbeta0
 	VBROADCASTSS beta+68(FP), Z17
@@ -2080,6 +2210,107 @@ store:
 	JNE          partial
 	TESTQ        BX, BX
 	JNZ          partial
+	MOVL         $0x3f800000, DX
+	CMPL         alpha+64(FP), DX
+	JNE          fullalpha
+	TESTQ        SI, SI
+	JZ           fullalpha1beta0
+	CMPL         beta+68(FP), DX
+	JNE          fullalpha
+	VADDPS       (AX), Z0, Z0
+	VMOVUPS      Z0, (AX)
+	VADDPS       64(AX), Z1, Z1
+	VMOVUPS      Z1, 64(AX)
+	VADDPS       128(AX), Z2, Z2
+	VMOVUPS      Z2, 128(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z3, Z3
+	VMOVUPS      Z3, (AX)
+	VADDPS       64(AX), Z4, Z4
+	VMOVUPS      Z4, 64(AX)
+	VADDPS       128(AX), Z5, Z5
+	VMOVUPS      Z5, 128(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z6, Z6
+	VMOVUPS      Z6, (AX)
+	VADDPS       64(AX), Z7, Z7
+	VMOVUPS      Z7, 64(AX)
+	VADDPS       128(AX), Z8, Z8
+	VMOVUPS      Z8, 128(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z9, Z9
+	VMOVUPS      Z9, (AX)
+	VADDPS       64(AX), Z10, Z10
+	VMOVUPS      Z10, 64(AX)
+	VADDPS       128(AX), Z11, Z11
+	VMOVUPS      Z11, 128(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z12, Z12
+	VMOVUPS      Z12, (AX)
+	VADDPS       64(AX), Z13, Z13
+	VMOVUPS      Z13, 64(AX)
+	VADDPS       128(AX), Z14, Z14
+	VMOVUPS      Z14, 128(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z15, Z15
+	VMOVUPS      Z15, (AX)
+	VADDPS       64(AX), Z16, Z16
+	VMOVUPS      Z16, 64(AX)
+	VADDPS       128(AX), Z17, Z17
+	VMOVUPS      Z17, 128(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z18, Z18
+	VMOVUPS      Z18, (AX)
+	VADDPS       64(AX), Z19, Z19
+	VMOVUPS      Z19, 64(AX)
+	VADDPS       128(AX), Z20, Z20
+	VMOVUPS      Z20, 128(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Z21, Z21
+	VMOVUPS      Z21, (AX)
+	VADDPS       64(AX), Z22, Z22
+	VMOVUPS      Z22, 64(AX)
+	VADDPS       128(AX), Z23, Z23
+	VMOVUPS      Z23, 128(AX)
+	VZEROUPPER
+	RET
+
+fullalpha1beta0:
+	VMOVUPS Z0, (AX)
+	VMOVUPS Z1, 64(AX)
+	VMOVUPS Z2, 128(AX)
+	ADDQ    CX, AX
+	VMOVUPS Z3, (AX)
+	VMOVUPS Z4, 64(AX)
+	VMOVUPS Z5, 128(AX)
+	ADDQ    CX, AX
+	VMOVUPS Z6, (AX)
+	VMOVUPS Z7, 64(AX)
+	VMOVUPS Z8, 128(AX)
+	ADDQ    CX, AX
+	VMOVUPS Z9, (AX)
+	VMOVUPS Z10, 64(AX)
+	VMOVUPS Z11, 128(AX)
+	ADDQ    CX, AX
+	VMOVUPS Z12, (AX)
+	VMOVUPS Z13, 64(AX)
+	VMOVUPS Z14, 128(AX)
+	ADDQ    CX, AX
+	VMOVUPS Z15, (AX)
+	VMOVUPS Z16, 64(AX)
+	VMOVUPS Z17, 128(AX)
+	ADDQ    CX, AX
+	VMOVUPS Z18, (AX)
+	VMOVUPS Z19, 64(AX)
+	VMOVUPS Z20, 128(AX)
+	ADDQ    CX, AX
+	VMOVUPS Z21, (AX)
+	VMOVUPS Z22, 64(AX)
+	VMOVUPS Z23, 128(AX)
+	VZEROUPPER
+	RET
+
+fullalpha:
 	TESTQ        SI, SI
 	JZ           fullbeta0
 	VBROADCASTSS beta+68(FP), Z25
@@ -2749,6 +2980,59 @@ store:
 	JNE          partial
 	TESTQ        BX, BX
 	JNZ          partial
+	MOVQ         $0x3ff0000000000000, DX
+	CMPQ         alpha+64(FP), DX
+	JNE          fullalpha
+	TESTQ        SI, SI
+	JZ           fullalpha1beta0
+	CMPQ         beta+72(FP), DX
+	JNE          fullalpha
+	VADDPD       (AX), Z0, Z0
+	VMOVUPD      Z0, (AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z1, Z1
+	VMOVUPD      Z1, (AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z2, Z2
+	VMOVUPD      Z2, (AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z3, Z3
+	VMOVUPD      Z3, (AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z4, Z4
+	VMOVUPD      Z4, (AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z5, Z5
+	VMOVUPD      Z5, (AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z6, Z6
+	VMOVUPD      Z6, (AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z7, Z7
+	VMOVUPD      Z7, (AX)
+	VZEROUPPER
+	RET
+
+fullalpha1beta0:
+	VMOVUPD Z0, (AX)
+	ADDQ    CX, AX
+	VMOVUPD Z1, (AX)
+	ADDQ    CX, AX
+	VMOVUPD Z2, (AX)
+	ADDQ    CX, AX
+	VMOVUPD Z3, (AX)
+	ADDQ    CX, AX
+	VMOVUPD Z4, (AX)
+	ADDQ    CX, AX
+	VMOVUPD Z5, (AX)
+	ADDQ    CX, AX
+	VMOVUPD Z6, (AX)
+	ADDQ    CX, AX
+	VMOVUPD Z7, (AX)
+	VZEROUPPER
+	RET
+
+fullalpha:
 	TESTQ        SI, SI
 	JZ           fullbeta0
 	VBROADCASTSD beta+72(FP), Z9
@@ -3357,6 +3641,83 @@ store:
 	JNE          partial
 	TESTQ        BX, BX
 	JNZ          partial
+	MOVQ         $0x3ff0000000000000, DX
+	CMPQ         alpha+64(FP), DX
+	JNE          fullalpha
+	TESTQ        SI, SI
+	JZ           fullalpha1beta0
+	CMPQ         beta+72(FP), DX
+	JNE          fullalpha
+	VADDPD       (AX), Z0, Z0
+	VMOVUPD      Z0, (AX)
+	VADDPD       64(AX), Z1, Z1
+	VMOVUPD      Z1, 64(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z2, Z2
+	VMOVUPD      Z2, (AX)
+	VADDPD       64(AX), Z3, Z3
+	VMOVUPD      Z3, 64(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z4, Z4
+	VMOVUPD      Z4, (AX)
+	VADDPD       64(AX), Z5, Z5
+	VMOVUPD      Z5, 64(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z6, Z6
+	VMOVUPD      Z6, (AX)
+	VADDPD       64(AX), Z7, Z7
+	VMOVUPD      Z7, 64(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z8, Z8
+	VMOVUPD      Z8, (AX)
+	VADDPD       64(AX), Z9, Z9
+	VMOVUPD      Z9, 64(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z10, Z10
+	VMOVUPD      Z10, (AX)
+	VADDPD       64(AX), Z11, Z11
+	VMOVUPD      Z11, 64(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z12, Z12
+	VMOVUPD      Z12, (AX)
+	VADDPD       64(AX), Z13, Z13
+	VMOVUPD      Z13, 64(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z14, Z14
+	VMOVUPD      Z14, (AX)
+	VADDPD       64(AX), Z15, Z15
+	VMOVUPD      Z15, 64(AX)
+	VZEROUPPER
+	RET
+
+fullalpha1beta0:
+	VMOVUPD Z0, (AX)
+	VMOVUPD Z1, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPD Z2, (AX)
+	VMOVUPD Z3, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPD Z4, (AX)
+	VMOVUPD Z5, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPD Z6, (AX)
+	VMOVUPD Z7, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPD Z8, (AX)
+	VMOVUPD Z9, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPD Z10, (AX)
+	VMOVUPD Z11, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPD Z12, (AX)
+	VMOVUPD Z13, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPD Z14, (AX)
+	VMOVUPD Z15, 64(AX)
+	VZEROUPPER
+	RET
+
+fullalpha:
 	TESTQ        SI, SI
 	JZ           fullbeta0
 	VBROADCASTSD beta+72(FP), Z17
@@ -4143,6 +4504,107 @@ store:
 	JNE          partial
 	TESTQ        BX, BX
 	JNZ          partial
+	MOVQ         $0x3ff0000000000000, DX
+	CMPQ         alpha+64(FP), DX
+	JNE          fullalpha
+	TESTQ        SI, SI
+	JZ           fullalpha1beta0
+	CMPQ         beta+72(FP), DX
+	JNE          fullalpha
+	VADDPD       (AX), Z0, Z0
+	VMOVUPD      Z0, (AX)
+	VADDPD       64(AX), Z1, Z1
+	VMOVUPD      Z1, 64(AX)
+	VADDPD       128(AX), Z2, Z2
+	VMOVUPD      Z2, 128(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z3, Z3
+	VMOVUPD      Z3, (AX)
+	VADDPD       64(AX), Z4, Z4
+	VMOVUPD      Z4, 64(AX)
+	VADDPD       128(AX), Z5, Z5
+	VMOVUPD      Z5, 128(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z6, Z6
+	VMOVUPD      Z6, (AX)
+	VADDPD       64(AX), Z7, Z7
+	VMOVUPD      Z7, 64(AX)
+	VADDPD       128(AX), Z8, Z8
+	VMOVUPD      Z8, 128(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z9, Z9
+	VMOVUPD      Z9, (AX)
+	VADDPD       64(AX), Z10, Z10
+	VMOVUPD      Z10, 64(AX)
+	VADDPD       128(AX), Z11, Z11
+	VMOVUPD      Z11, 128(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z12, Z12
+	VMOVUPD      Z12, (AX)
+	VADDPD       64(AX), Z13, Z13
+	VMOVUPD      Z13, 64(AX)
+	VADDPD       128(AX), Z14, Z14
+	VMOVUPD      Z14, 128(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z15, Z15
+	VMOVUPD      Z15, (AX)
+	VADDPD       64(AX), Z16, Z16
+	VMOVUPD      Z16, 64(AX)
+	VADDPD       128(AX), Z17, Z17
+	VMOVUPD      Z17, 128(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z18, Z18
+	VMOVUPD      Z18, (AX)
+	VADDPD       64(AX), Z19, Z19
+	VMOVUPD      Z19, 64(AX)
+	VADDPD       128(AX), Z20, Z20
+	VMOVUPD      Z20, 128(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Z21, Z21
+	VMOVUPD      Z21, (AX)
+	VADDPD       64(AX), Z22, Z22
+	VMOVUPD      Z22, 64(AX)
+	VADDPD       128(AX), Z23, Z23
+	VMOVUPD      Z23, 128(AX)
+	VZEROUPPER
+	RET
+
+fullalpha1beta0:
+	VMOVUPD Z0, (AX)
+	VMOVUPD Z1, 64(AX)
+	VMOVUPD Z2, 128(AX)
+	ADDQ    CX, AX
+	VMOVUPD Z3, (AX)
+	VMOVUPD Z4, 64(AX)
+	VMOVUPD Z5, 128(AX)
+	ADDQ    CX, AX
+	VMOVUPD Z6, (AX)
+	VMOVUPD Z7, 64(AX)
+	VMOVUPD Z8, 128(AX)
+	ADDQ    CX, AX
+	VMOVUPD Z9, (AX)
+	VMOVUPD Z10, 64(AX)
+	VMOVUPD Z11, 128(AX)
+	ADDQ    CX, AX
+	VMOVUPD Z12, (AX)
+	VMOVUPD Z13, 64(AX)
+	VMOVUPD Z14, 128(AX)
+	ADDQ    CX, AX
+	VMOVUPD Z15, (AX)
+	VMOVUPD Z16, 64(AX)
+	VMOVUPD Z17, 128(AX)
+	ADDQ    CX, AX
+	VMOVUPD Z18, (AX)
+	VMOVUPD Z19, 64(AX)
+	VMOVUPD Z20, 128(AX)
+	ADDQ    CX, AX
+	VMOVUPD Z21, (AX)
+	VMOVUPD Z22, 64(AX)
+	VMOVUPD Z23, 128(AX)
+	VZEROUPPER
+	RET
+
+fullalpha:
 	TESTQ        SI, SI
 	JZ           fullbeta0
 	VBROADCASTSD beta+72(FP), Z25
@@ -4655,6 +5117,39 @@ store:
 	JNE          partial
 	TESTQ        BX, BX
 	JNZ          partial
+	MOVL         $0x3f800000, DX
+	CMPL         alpha+64(FP), DX
+	JNE          fullalpha
+	TESTQ        SI, SI
+	JZ           fullalpha1beta0
+	CMPL         beta+68(FP), DX
+	JNE          fullalpha
+	VADDPS       (AX), Y0, Y0
+	VMOVUPS      Y0, (AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Y1, Y1
+	VMOVUPS      Y1, (AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Y2, Y2
+	VMOVUPS      Y2, (AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Y3, Y3
+	VMOVUPS      Y3, (AX)
+	VZEROUPPER
+	RET
+
+fullalpha1beta0:
+	VMOVUPS Y0, (AX)
+	ADDQ    CX, AX
+	VMOVUPS Y1, (AX)
+	ADDQ    CX, AX
+	VMOVUPS Y2, (AX)
+	ADDQ    CX, AX
+	VMOVUPS Y3, (AX)
+	VZEROUPPER
+	RET
+
+fullalpha:
 	TESTQ        SI, SI
 	JZ           fullbeta0
 	VBROADCASTSS beta+68(FP), Y5
@@ -4915,6 +5410,51 @@ store:
 	JNE          partial
 	TESTQ        BX, BX
 	JNZ          partial
+	MOVL         $0x3f800000, DX
+	CMPL         alpha+64(FP), DX
+	JNE          fullalpha
+	TESTQ        SI, SI
+	JZ           fullalpha1beta0
+	CMPL         beta+68(FP), DX
+	JNE          fullalpha
+	VADDPS       (AX), Y0, Y0
+	VMOVUPS      Y0, (AX)
+	VADDPS       32(AX), Y1, Y1
+	VMOVUPS      Y1, 32(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Y2, Y2
+	VMOVUPS      Y2, (AX)
+	VADDPS       32(AX), Y3, Y3
+	VMOVUPS      Y3, 32(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Y4, Y4
+	VMOVUPS      Y4, (AX)
+	VADDPS       32(AX), Y5, Y5
+	VMOVUPS      Y5, 32(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Y6, Y6
+	VMOVUPS      Y6, (AX)
+	VADDPS       32(AX), Y7, Y7
+	VMOVUPS      Y7, 32(AX)
+	VZEROUPPER
+	RET
+
+fullalpha1beta0:
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	ADDQ    CX, AX
+	VMOVUPS Y2, (AX)
+	VMOVUPS Y3, 32(AX)
+	ADDQ    CX, AX
+	VMOVUPS Y4, (AX)
+	VMOVUPS Y5, 32(AX)
+	ADDQ    CX, AX
+	VMOVUPS Y6, (AX)
+	VMOVUPS Y7, 32(AX)
+	VZEROUPPER
+	RET
+
+fullalpha:
 	TESTQ        SI, SI
 	JZ           fullbeta0
 	VBROADCASTSS beta+68(FP), Y9
@@ -5244,6 +5784,63 @@ store:
 	JNE          partial
 	TESTQ        BX, BX
 	JNZ          partial
+	MOVL         $0x3f800000, DX
+	CMPL         alpha+64(FP), DX
+	JNE          fullalpha
+	TESTQ        SI, SI
+	JZ           fullalpha1beta0
+	CMPL         beta+68(FP), DX
+	JNE          fullalpha
+	VADDPS       (AX), Y0, Y0
+	VMOVUPS      Y0, (AX)
+	VADDPS       32(AX), Y1, Y1
+	VMOVUPS      Y1, 32(AX)
+	VADDPS       64(AX), Y2, Y2
+	VMOVUPS      Y2, 64(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Y3, Y3
+	VMOVUPS      Y3, (AX)
+	VADDPS       32(AX), Y4, Y4
+	VMOVUPS      Y4, 32(AX)
+	VADDPS       64(AX), Y5, Y5
+	VMOVUPS      Y5, 64(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Y6, Y6
+	VMOVUPS      Y6, (AX)
+	VADDPS       32(AX), Y7, Y7
+	VMOVUPS      Y7, 32(AX)
+	VADDPS       64(AX), Y8, Y8
+	VMOVUPS      Y8, 64(AX)
+	ADDQ         CX, AX
+	VADDPS       (AX), Y9, Y9
+	VMOVUPS      Y9, (AX)
+	VADDPS       32(AX), Y10, Y10
+	VMOVUPS      Y10, 32(AX)
+	VADDPS       64(AX), Y11, Y11
+	VMOVUPS      Y11, 64(AX)
+	VZEROUPPER
+	RET
+
+fullalpha1beta0:
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPS Y3, (AX)
+	VMOVUPS Y4, 32(AX)
+	VMOVUPS Y5, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPS Y6, (AX)
+	VMOVUPS Y7, 32(AX)
+	VMOVUPS Y8, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPS Y9, (AX)
+	VMOVUPS Y10, 32(AX)
+	VMOVUPS Y11, 64(AX)
+	VZEROUPPER
+	RET
+
+fullalpha:
 	TESTQ        SI, SI
 	JZ           fullbeta0
 	VBROADCASTSS beta+68(FP), Y13
@@ -5565,6 +6162,39 @@ store:
 	JNE          partial
 	TESTQ        BX, BX
 	JNZ          partial
+	MOVQ         $0x3ff0000000000000, DX
+	CMPQ         alpha+64(FP), DX
+	JNE          fullalpha
+	TESTQ        SI, SI
+	JZ           fullalpha1beta0
+	CMPQ         beta+72(FP), DX
+	JNE          fullalpha
+	VADDPD       (AX), Y0, Y0
+	VMOVUPD      Y0, (AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Y1, Y1
+	VMOVUPD      Y1, (AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Y2, Y2
+	VMOVUPD      Y2, (AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Y3, Y3
+	VMOVUPD      Y3, (AX)
+	VZEROUPPER
+	RET
+
+fullalpha1beta0:
+	VMOVUPD Y0, (AX)
+	ADDQ    CX, AX
+	VMOVUPD Y1, (AX)
+	ADDQ    CX, AX
+	VMOVUPD Y2, (AX)
+	ADDQ    CX, AX
+	VMOVUPD Y3, (AX)
+	VZEROUPPER
+	RET
+
+fullalpha:
 	TESTQ        SI, SI
 	JZ           fullbeta0
 	VBROADCASTSD beta+72(FP), Y5
@@ -5825,6 +6455,51 @@ store:
 	JNE          partial
 	TESTQ        BX, BX
 	JNZ          partial
+	MOVQ         $0x3ff0000000000000, DX
+	CMPQ         alpha+64(FP), DX
+	JNE          fullalpha
+	TESTQ        SI, SI
+	JZ           fullalpha1beta0
+	CMPQ         beta+72(FP), DX
+	JNE          fullalpha
+	VADDPD       (AX), Y0, Y0
+	VMOVUPD      Y0, (AX)
+	VADDPD       32(AX), Y1, Y1
+	VMOVUPD      Y1, 32(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Y2, Y2
+	VMOVUPD      Y2, (AX)
+	VADDPD       32(AX), Y3, Y3
+	VMOVUPD      Y3, 32(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Y4, Y4
+	VMOVUPD      Y4, (AX)
+	VADDPD       32(AX), Y5, Y5
+	VMOVUPD      Y5, 32(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Y6, Y6
+	VMOVUPD      Y6, (AX)
+	VADDPD       32(AX), Y7, Y7
+	VMOVUPD      Y7, 32(AX)
+	VZEROUPPER
+	RET
+
+fullalpha1beta0:
+	VMOVUPD Y0, (AX)
+	VMOVUPD Y1, 32(AX)
+	ADDQ    CX, AX
+	VMOVUPD Y2, (AX)
+	VMOVUPD Y3, 32(AX)
+	ADDQ    CX, AX
+	VMOVUPD Y4, (AX)
+	VMOVUPD Y5, 32(AX)
+	ADDQ    CX, AX
+	VMOVUPD Y6, (AX)
+	VMOVUPD Y7, 32(AX)
+	VZEROUPPER
+	RET
+
+fullalpha:
 	TESTQ        SI, SI
 	JZ           fullbeta0
 	VBROADCASTSD beta+72(FP), Y9
@@ -6154,6 +6829,63 @@ store:
 	JNE          partial
 	TESTQ        BX, BX
 	JNZ          partial
+	MOVQ         $0x3ff0000000000000, DX
+	CMPQ         alpha+64(FP), DX
+	JNE          fullalpha
+	TESTQ        SI, SI
+	JZ           fullalpha1beta0
+	CMPQ         beta+72(FP), DX
+	JNE          fullalpha
+	VADDPD       (AX), Y0, Y0
+	VMOVUPD      Y0, (AX)
+	VADDPD       32(AX), Y1, Y1
+	VMOVUPD      Y1, 32(AX)
+	VADDPD       64(AX), Y2, Y2
+	VMOVUPD      Y2, 64(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Y3, Y3
+	VMOVUPD      Y3, (AX)
+	VADDPD       32(AX), Y4, Y4
+	VMOVUPD      Y4, 32(AX)
+	VADDPD       64(AX), Y5, Y5
+	VMOVUPD      Y5, 64(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Y6, Y6
+	VMOVUPD      Y6, (AX)
+	VADDPD       32(AX), Y7, Y7
+	VMOVUPD      Y7, 32(AX)
+	VADDPD       64(AX), Y8, Y8
+	VMOVUPD      Y8, 64(AX)
+	ADDQ         CX, AX
+	VADDPD       (AX), Y9, Y9
+	VMOVUPD      Y9, (AX)
+	VADDPD       32(AX), Y10, Y10
+	VMOVUPD      Y10, 32(AX)
+	VADDPD       64(AX), Y11, Y11
+	VMOVUPD      Y11, 64(AX)
+	VZEROUPPER
+	RET
+
+fullalpha1beta0:
+	VMOVUPD Y0, (AX)
+	VMOVUPD Y1, 32(AX)
+	VMOVUPD Y2, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPD Y3, (AX)
+	VMOVUPD Y4, 32(AX)
+	VMOVUPD Y5, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPD Y6, (AX)
+	VMOVUPD Y7, 32(AX)
+	VMOVUPD Y8, 64(AX)
+	ADDQ    CX, AX
+	VMOVUPD Y9, (AX)
+	VMOVUPD Y10, 32(AX)
+	VMOVUPD Y11, 64(AX)
+	VZEROUPPER
+	RET
+
+fullalpha:
 	TESTQ        SI, SI
 	JZ           fullbeta0
 	VBROADCASTSD beta+72(FP), Y13

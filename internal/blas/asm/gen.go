@@ -67,6 +67,7 @@ type elem struct {
 	fma231    func(...Op)         // (x, y, acc): acc += x·y
 	fma213    func(...Op)         // (t, alpha, acc): acc = alpha·acc + t
 	mul       func(...Op)         // (x, y, dst): dst = x·y
+	add       func(...Op)         // (x, y, dst): dst = x + y
 	movu      func(...Op)         // (src, dst) or, AVX-512, (src, k, dst) masked store
 	movuMaskZ func(m, k, dst Op)  // AVX-512 zeroing masked load
 	maskmov   func(a, mask, b Op) // AVX2 masked load or store
@@ -74,9 +75,9 @@ type elem struct {
 
 var (
 	f32 = elem{goType: "float32", letter: "s", size: 4, bcast: VBROADCASTSS, fma231: VFMADD231PS,
-		fma213: VFMADD213PS, mul: VMULPS, movu: VMOVUPS, movuMaskZ: VMOVUPS_Z, maskmov: VMASKMOVPS}
+		fma213: VFMADD213PS, mul: VMULPS, add: VADDPS, movu: VMOVUPS, movuMaskZ: VMOVUPS_Z, maskmov: VMASKMOVPS}
 	f64 = elem{goType: "float64", letter: "d", size: 8, bcast: VBROADCASTSD, fma231: VFMADD231PD,
-		fma213: VFMADD213PD, mul: VMULPD, movu: VMOVUPD, movuMaskZ: VMOVUPD_Z, maskmov: VMASKMOVPD}
+		fma213: VFMADD213PD, mul: VMULPD, add: VADDPD, movu: VMOVUPD, movuMaskZ: VMOVUPD_Z, maskmov: VMASKMOVPD}
 )
 
 // config is one kernel family: MR rows, up to nvMax vectors of L lanes.
@@ -310,7 +311,52 @@ func kernel(c config, nv int) {
 	TESTQ(first, first)
 	JNZ(LabelRef("partial"))
 
-	// Full tile.
+	// Full tile. With alpha = 1 the product needs no multiply (alpha·acc
+	// = acc exactly), and with beta = 1 neither does C (acc + C, one
+	// rounding, as the fused alpha·acc + 1·C): Q7's ops (C preset to the
+	// bias) and every k block after the first take that path.
+	one := GP64()
+	if e.size == 4 {
+		MOVL(U32(0x3f800000), one.As32())
+		CMPL(addr("alpha"), one.As32())
+	} else {
+		MOVQ(U64(0x3ff0000000000000), one)
+		CMPQ(addr("alpha"), one)
+	}
+	JNE(LabelRef("fullalpha"))
+	TESTQ(bb, bb)
+	JZ(LabelRef("fullalpha1beta0"))
+	if e.size == 4 {
+		CMPL(addr("beta"), one.As32())
+	} else {
+		CMPQ(addr("beta"), one)
+	}
+	JNE(LabelRef("fullalpha"))
+	for i := 0; i < mr; i++ {
+		for v := 0; v < nv; v++ {
+			m := Mem{Base: cp, Disp: v * l * e.size}
+			e.add(m, acc(i, v), acc(i, v))
+			e.movu(acc(i, v), m)
+		}
+		if i < mr-1 {
+			ADDQ(ldc, cp)
+		}
+	}
+	VZEROUPPER()
+	RET()
+	Label("fullalpha1beta0")
+	for i := 0; i < mr; i++ {
+		for v := 0; v < nv; v++ {
+			e.movu(acc(i, v), Mem{Base: cp, Disp: v * l * e.size})
+		}
+		if i < mr-1 {
+			ADDQ(ldc, cp)
+		}
+	}
+	VZEROUPPER()
+	RET()
+
+	Label("fullalpha")
 	TESTQ(bb, bb)
 	JZ(LabelRef("fullbeta0"))
 	e.bcast(addr("beta"), beta)
