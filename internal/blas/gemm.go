@@ -45,16 +45,23 @@ func gemm[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a []T, l
 		// Leave the cores of the other products running now to them.
 		w = max(1, ourThreads()-(busy-1))
 	}
-	// Split along the dimension with more tiles, in units of MR rows or
-	// of one vector's columns.
-	mr, nr := ks.mr, ks.nr()
-	pm, pn := (m+mr-1)/mr, (n+nr-1)/nr // tiles along m and n
-	splitM := pm >= pn
-	pn = (n + ks.lanes - 1) / ks.lanes
+	// Split so that no share packs what another packs too: along n when
+	// only B is packed (A is read in place), along m when only Aᵀ is;
+	// else along the dimension with more tiles.
+	pm, pn := (m+ks.mr-1)/ks.mr, (n+ks.nr()-1)/ks.nr() // tiles along m and n
+	var splitM bool
+	switch pB, pA := packsB(tB, m), packsA(tA, k); {
+	case pB && !pA:
+		splitM = pn < w // unless there are too few columns
+	case pA && !pB:
+		splitM = pm >= w
+	default:
+		splitM = pm >= pn
+	}
 	if splitM {
 		w = min(w, pm)
 	} else {
-		w = min(w, pn)
+		w = min(w, (n+ks.lanes-1)/ks.lanes)
 	}
 	if w <= 1 {
 		gemmSerial(ks, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
@@ -63,45 +70,61 @@ func gemm[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a []T, l
 	gemmParallel(ks, w, splitM, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// gemmParallel is gemm on w goroutines (the calling one and w-1 new ones),
-// each computing the rows (splitM) or columns of C in its share of the
-// tiles. (A function of its own so that gemm's variables do not escape.)
+// chunksPerThread is how many shares of C each goroutine takes on
+// average: the goroutines take the next share as they finish one, so that
+// a core slowed by other work (the machine may be shared) gets fewer.
+const chunksPerThread = 4
+
+// gemmParallel is gemm on w goroutines (the calling one and w-1 new ones)
+// that share the rows (splitM) or columns of C, cut into up to
+// chunksPerThread·w chunks of whole units (MR rows, or one vector's
+// columns). (A function of its own so that gemm's variables do not
+// escape.) The caller guarantees at least w units.
 func gemmParallel[T float](ks *kernelSet[T], w int, splitM, tA, tB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
-	mr, nr := ks.mr, ks.lanes // the units of the split
-	pm, pn := (m+mr-1)/mr, (n+nr-1)/nr
-	var wg sync.WaitGroup
-	for t := range w {
-		wg.Add(1)
-		run := func() {
-			defer wg.Done()
-			if splitM {
-				// Rows [i0, i1) of C: rows of op(A).
-				i0, i1 := t*pm/w*mr, min(m, (t+1)*pm/w*mr)
-				var as []T
-				if tA {
-					as = a[i0:]
-				} else {
-					as = a[i0*lda:]
-				}
-				gemmSerial(ks, tA, tB, i1-i0, n, k, alpha, as, lda, b, ldb, beta, c[i0*ldc:], ldc)
+	// Chunks of columns are at least a widest tile wide, so that they run
+	// the widest kernel.
+	unit, units := ks.lanes, (n+ks.lanes-1)/ks.lanes
+	chunks := min(max(units/len(ks.kern), w), chunksPerThread*w)
+	if splitM {
+		unit, units = ks.mr, (m+ks.mr-1)/ks.mr
+		chunks = min(units, chunksPerThread*w)
+	}
+	var next atomic.Int64
+	work := func() {
+		for {
+			t := int(next.Add(1)) - 1
+			if t >= chunks {
 				return
 			}
-			// Columns [j0, j1) of C: columns of op(B).
-			j0, j1 := t*pn/w*nr, min(n, (t+1)*pn/w*nr)
+			lo, hi := t*units/chunks*unit, (t+1)*units/chunks*unit
+			if splitM {
+				// Rows [lo, hi) of C: rows of op(A).
+				hi = min(hi, m)
+				var as []T
+				if tA {
+					as = a[lo:]
+				} else {
+					as = a[lo*lda:]
+				}
+				gemmSerial(ks, tA, tB, hi-lo, n, k, alpha, as, lda, b, ldb, beta, c[lo*ldc:], ldc)
+				continue
+			}
+			// Columns [lo, hi) of C: columns of op(B).
+			hi = min(hi, n)
 			var bs []T
 			if tB {
-				bs = b[j0*ldb:]
+				bs = b[lo*ldb:]
 			} else {
-				bs = b[j0:]
+				bs = b[lo:]
 			}
-			gemmSerial(ks, tA, tB, m, j1-j0, k, alpha, a, lda, bs, ldb, beta, c[j0:], ldc)
-		}
-		if t == w-1 {
-			run() // the calling goroutine takes the last part
-		} else {
-			go run()
+			gemmSerial(ks, tA, tB, m, hi-lo, k, alpha, a, lda, bs, ldb, beta, c[lo:], ldc)
 		}
 	}
+	var wg sync.WaitGroup
+	for range w - 1 {
+		wg.Go(work)
+	}
+	work()
 	wg.Wait()
 }
 
@@ -114,6 +137,12 @@ const directBRows = 128
 // read in place: Q6's QR products (k ≈ 10⁴) gain, the training products
 // (k ≤ 64) lose the time of packing.
 const packATMinK = 64
+
+// packsB reports whether gemmSerial packs B (see directBRows).
+func packsB(tB bool, m int) bool { return tB || m > directBRows }
+
+// packsA reports whether gemmSerial packs A (see packATMinK).
+func packsA(tA bool, k int) bool { return tA && k > packATMinK }
 
 // gemmSerial is gemm on the calling goroutine, for alpha ≠ 0 and k ≥ 1.
 //
@@ -130,7 +159,7 @@ const packATMinK = 64
 // panel narrower than its kernel when the kernels would read past it.
 func gemmSerial[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	mr, nr, lanes := ks.mr, ks.nr(), ks.lanes
-	packB := tB || m > directBRows
+	packB := packsB(tB, m)
 	kb := min(k, ks.kc)
 	nbuf := kb * nr // the last panel of B
 	if packB {
@@ -138,7 +167,7 @@ func gemmSerial[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a 
 	}
 	// Aᵀ is packed by blocks when k is long enough to pay (see
 	// packBlockAT); else A is read in place.
-	packAT := tA && k > packATMinK
+	packAT := packsA(tA, k)
 	na := mr * kb
 	if packAT {
 		na = (min(m, ks.mc) + mr - 1) / mr * mr * kb
