@@ -207,43 +207,89 @@ func gemmSerial[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a 
 					}
 					jr += cols
 				}
-				for ir := 0; ir < mc; ir += mr {
-					// A panel of mr rows from A in place; a last one of
-					// fewer rows is moved up to end at row mc, storing only
-					// its new rows (from r0), or packed when mc < mr.
-					first, rows := 0, min(mr, mc-ir)
-					ap, rs, cs := &ws.a[0], 1, mr
-					switch {
-					case packAT:
-						ap = &ws.a[ir*kc]
-					case mc >= mr:
-						if rows < mr {
-							first, ir, rows = mr-rows, mc-mr, mr
+				blk := block[T]{ks: ks, a: a, rsa: rsa, csa: csa, b: b, ldb: ldb, ws: ws, packAT: packAT, packB: packB,
+					ic: ic, mc: mc, pc: pc, kc: kc, jc: jc, nc: nc}
+				if packB || k <= 4*ks.kc {
+					// The panel of A stays in L1 while the panels of B
+					// stream from the packed block in L2 (or, in place,
+					// from a small B), and C is written panel row by panel
+					// row, which the hardware prefetches.
+					for ir := 0; ir < mc; ir += mr {
+						ap, rs, cs, first, rows, i := blk.panelA(ir)
+						for jr := 0; jr < nc; {
+							bp, rsb, nv, cols := blk.panelB(jr)
+							ks.kern[nv-1](kc, ap, rs, cs, bp, rsb, &c[(ic+i)*ldc+jc+jr], ldc, alpha, bt, first, rows, cols)
+							jr += cols
 						}
-						ap, rs, cs = &a[(ic+ir)*rsa+pc*csa], rsa, csa
 					}
-					crow := (ic+ir)*ldc + jc
-					for jr := 0; jr < nc; {
-						nv := ks.panelVectors(nc - jr)
-						w := nv * lanes
-						cols := min(w, nc-jr)
-						var bp *T
-						rsb := w
-						switch {
-						case packB:
-							bp = &ws.b[jr*kc]
-						case cols < w && !ks.maskedB:
-							bp = &ws.b[0]
-						default:
-							bp, rsb = &b[pc*ldb+jc+jr], ldb
-						}
-						ks.kern[nv-1](kc, ap, rs, cs, bp, rsb, &c[crow+jr], ldc, alpha, bt, first, rows, cols)
-						jr += cols
+					continue
+				}
+				// B in place with a long k (Q7's dense layers): a panel of
+				// B stays in L1 (as far as it fits) while the panels of A
+				// go by, so that it is read once from rows far apart,
+				// rather than once per panel of A.
+				for jr := 0; jr < nc; {
+					bp, rsb, nv, cols := blk.panelB(jr)
+					for ir := 0; ir < mc; ir += mr {
+						ap, rs, cs, first, rows, i := blk.panelA(ir)
+						ks.kern[nv-1](kc, ap, rs, cs, bp, rsb, &c[(ic+i)*ldc+jc+jr], ldc, alpha, bt, first, rows, cols)
 					}
+					jr += cols
 				}
 			}
 		}
 	}
+}
+
+// block is the state of gemmSerial for one block of C: rows [ic, ic+mc)
+// and columns [jc, jc+nc), k block [pc, pc+kc).
+type block[T float] struct {
+	ks             *kernelSet[T]
+	a              []T
+	rsa, csa       int
+	b              []T
+	ldb            int
+	ws             *workspace[T]
+	packAT, packB  bool
+	ic, mc, pc, kc int
+	jc, nc         int
+}
+
+// panelA returns the panel of A at row ir of the block for the kernel: its
+// first element and strides, the first row to store and the rows, and the
+// row of the block where the panel starts. A panel from A in place that
+// would have fewer than MR rows is moved up to end at row mc, storing only
+// its new rows (from first); when the block has fewer than MR rows, its
+// panel was packed with zeros.
+func (k *block[T]) panelA(ir int) (ap *T, rs, cs, first, rows, i int) {
+	mr := k.ks.mr
+	rows = min(mr, k.mc-ir)
+	switch {
+	case k.packAT:
+		return &k.ws.a[ir*k.kc], 1, mr, 0, rows, ir
+	case k.mc < mr:
+		return &k.ws.a[0], 1, mr, 0, rows, ir
+	}
+	if rows < mr {
+		first, ir, rows = mr-rows, k.mc-mr, mr
+	}
+	return &k.a[(k.ic+ir)*k.rsa+k.pc*k.csa], k.rsa, k.csa, first, rows, ir
+}
+
+// panelB returns the panel of B at column jr of the block for the kernel:
+// its first element and row stride, its vectors and its columns.
+func (k *block[T]) panelB(jr int) (bp *T, rsb, nv, cols int) {
+	ks := k.ks
+	nv = ks.panelVectors(k.nc - jr)
+	w := nv * ks.lanes
+	cols = min(w, k.nc-jr)
+	switch {
+	case k.packB:
+		return &k.ws.b[jr*k.kc], w, nv, cols
+	case cols < w && !ks.maskedB:
+		return &k.ws.b[0], w, nv, cols
+	}
+	return &k.b[k.pc*k.ldb+k.jc+jr], k.ldb, nv, cols
 }
 
 // scale sets C = beta·C (C = 0 for beta = 0, whatever C held).

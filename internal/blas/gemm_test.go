@@ -213,12 +213,13 @@ func check32(t *testing.T, c gemmCase, rng *rand.Rand) {
 
 // gemmSizes are the m, n, k of the correctness tests: empty products, one
 // element, sizes that are not multiples of any tile (MR = 4 or 8, NR up to
-// 48), k beyond the k block (kc = 256 or 384) and beyond packATMinK, m
+// 48), k beyond the k block (kc = 256 or 384), beyond packATMinK and beyond
+// four k blocks (the other loop order for B in place), m
 // beyond the row block (512) and n beyond the column block (768 or 960).
 var gemmSizes = [][3]int{
 	{0, 0, 0}, {0, 3, 2}, {3, 0, 2}, {3, 2, 0}, {1, 1, 1}, {1, 7, 1}, {5, 1, 9},
 	{4, 4, 4}, {7, 13, 5}, {8, 48, 3}, {9, 49, 2}, {17, 33, 19}, {16, 17, 64},
-	{33, 97, 385}, {13, 25, 800}, {2050, 3, 5}, {3, 1000, 7}, {530, 7, 70},
+	{33, 97, 385}, {13, 25, 800}, {2050, 3, 5}, {3, 1000, 7}, {530, 7, 70}, {9, 50, 1600},
 }
 
 func TestGemmMatchesNaive(t *testing.T) {
