@@ -33,7 +33,7 @@
 //
 //	go generate
 //
-// which runs `go -C asm run . -out ../kernels_amd64.s -stubs ../kernels_amd64_stubs.go -pkg blas`.
+// which runs `go -C asm run . -out ../kernels_amd64.s -stubs ../kernels_stubs_amd64.go -pkg blas`.
 // The kernel family is chosen at start with golang.org/x/sys/cpu:
 //
 //   - "avx512" (AVX-512F with AVX2, FMA and BMI2): tiles of 8 rows by 16,

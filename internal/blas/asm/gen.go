@@ -1,11 +1,11 @@
 // Command asm generates the amd64 GEMM micro-kernels of package blas
-// (../kernels_amd64.s and their Go declarations ../kernels_amd64_stubs.go)
+// (../kernels_amd64.s and their Go declarations ../kernels_stubs_amd64.go)
 // with avo. It is its own module so that package blas does not depend on
 // avo. Regenerate from internal/blas with
 //
 //	go generate
 //
-// which runs `go -C asm run . -out ../kernels_amd64.s -stubs ../kernels_amd64_stubs.go -pkg blas`.
+// which runs `go -C asm run . -out ../kernels_amd64.s -stubs ../kernels_stubs_amd64.go -pkg blas`.
 //
 // Every kernel computes one tile of C (row-major, stride ldc elements):
 //
