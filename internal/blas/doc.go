@@ -53,10 +53,12 @@
 //
 // Threads is the number of goroutines one product may use: by default
 // GOMAXPROCS, else what SetThreads set. The work is split along m or n in
-// whole tiles, one share per goroutine (the calling one takes the last).
+// whole tiles, in a few shares per goroutine that each takes as it finishes
+// the one before (so a core slowed by other work takes fewer); the calling
+// goroutine is one of them.
 // A product runs on the calling goroutine alone when it has fewer than
-// 2²¹ multiply-adds (m·n·k), where starting goroutines costs more than it
-// saves, and a product leaves to the others the threads of the products
+// 2²³ multiply-adds (m·n·k), where waiting for another goroutine to start
+// costs more than it saves (see parallelMin), and a product leaves to the others the threads of the products
 // already running in other goroutines (it uses Threads minus the number of
 // those, at least one). So callers that already split a batch over
 // goroutines, as q7's convolution and dense ops do, do not oversubscribe

@@ -7,9 +7,14 @@ import (
 )
 
 // parallelMin is the number of multiply-adds (m·n·k) below which a product
-// runs on the calling goroutine: starting and waking goroutines costs more
-// than it saves there (see BenchmarkGemm).
-const parallelMin = 1 << 21
+// runs on the calling goroutine. A goroutine started for a share of the
+// work began it 80-160 µs later on average on the shared 2-core machine
+// this was tuned on (a core busy with other work must be given up by the
+// OS first), longer than a whole product of 2²¹ multiply-adds takes on one
+// core (15-30 µs), and a Q3 training epoch, whose largest products have
+// 2²¹, ran 20-40 % faster with them on one goroutine. At 2²³ (60 µs and
+// more on one core) a second goroutine pays.
+const parallelMin = 1 << 23
 
 var (
 	threads  atomic.Int64 // goroutines one product may use; 0: GOMAXPROCS

@@ -267,9 +267,10 @@ func TestGemmThreadsBitIdentical(t *testing.T) {
 			{tA: blas.NoTrans, tB: blas.NoTrans, m: 301, n: 257, k: 411, alpha: 0.9, beta: 0.4, padC: 2},
 			{tA: blas.Trans, tB: blas.Trans, m: 67, n: 700, k: 500, alpha: -1, beta: 0},
 			{tA: blas.NoTrans, tB: blas.Trans, m: 900, n: 40, k: 300, alpha: 1, beta: 1},
-			{tA: blas.Trans, tB: blas.NoTrans, m: 1000, n: 30, k: 200, alpha: 2, beta: -1, padA: 3},
-			{tA: blas.Trans, tB: blas.Trans, m: 20, n: 1000, k: 300, alpha: 0.5, beta: 0, padB: 1},
+			{tA: blas.Trans, tB: blas.NoTrans, m: 1000, n: 40, k: 300, alpha: 2, beta: -1, padA: 3},
+			{tA: blas.Trans, tB: blas.Trans, m: 30, n: 1000, k: 300, alpha: 0.5, beta: 0, padB: 1},
 		} {
+			require.GreaterOrEqual(t, c.m*c.n*c.k, parallelMin, "%v runs on one goroutine", c)
 			a, b, cm := c.operands(rng)
 			_, _, lda, _, _, ldb, ldc := c.dims()
 			var first []float64
