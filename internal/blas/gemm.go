@@ -2,7 +2,6 @@ package blas
 
 import (
 	"runtime"
-	"sync"
 	"sync/atomic"
 )
 
@@ -80,8 +79,8 @@ func gemm[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a []T, l
 // a core slowed by other work (the machine may be shared) gets fewer.
 const chunksPerThread = 4
 
-// gemmParallel is gemm on w goroutines (the calling one and w-1 new ones)
-// that share the rows (splitM) or columns of C, cut into up to
+// gemmParallel is gemm on w goroutines (the calling one and w-1 helpers,
+// see runShares) that share the rows (splitM) or columns of C, cut into up to
 // chunksPerThread·w chunks of whole units (MR rows, or one vector's
 // columns). (A function of its own so that gemm's variables do not
 // escape.) The caller guarantees at least w units.
@@ -94,43 +93,30 @@ func gemmParallel[T float](ks *kernelSet[T], w int, splitM, tA, tB bool, m, n, k
 		unit, units = ks.mr, (m+ks.mr-1)/ks.mr
 		chunks = min(units, chunksPerThread*w)
 	}
-	var next atomic.Int64
-	work := func() {
-		for {
-			t := int(next.Add(1)) - 1
-			if t >= chunks {
-				return
-			}
-			lo, hi := t*units/chunks*unit, (t+1)*units/chunks*unit
-			if splitM {
-				// Rows [lo, hi) of C: rows of op(A).
-				hi = min(hi, m)
-				var as []T
-				if tA {
-					as = a[lo:]
-				} else {
-					as = a[lo*lda:]
-				}
-				gemmSerial(ks, tA, tB, hi-lo, n, k, alpha, as, lda, b, ldb, beta, c[lo*ldc:], ldc)
-				continue
-			}
-			// Columns [lo, hi) of C: columns of op(B).
-			hi = min(hi, n)
-			var bs []T
-			if tB {
-				bs = b[lo*ldb:]
+	runShares(chunks, w-1, func(t int) {
+		lo, hi := t*units/chunks*unit, (t+1)*units/chunks*unit
+		if splitM {
+			// Rows [lo, hi) of C: rows of op(A).
+			hi = min(hi, m)
+			var as []T
+			if tA {
+				as = a[lo:]
 			} else {
-				bs = b[lo:]
+				as = a[lo*lda:]
 			}
-			gemmSerial(ks, tA, tB, m, hi-lo, k, alpha, a, lda, bs, ldb, beta, c[lo:], ldc)
+			gemmSerial(ks, tA, tB, hi-lo, n, k, alpha, as, lda, b, ldb, beta, c[lo*ldc:], ldc)
+			return
 		}
-	}
-	var wg sync.WaitGroup
-	for range w - 1 {
-		wg.Go(work)
-	}
-	work()
-	wg.Wait()
+		// Columns [lo, hi) of C: columns of op(B).
+		hi = min(hi, n)
+		var bs []T
+		if tB {
+			bs = b[lo*ldb:]
+		} else {
+			bs = b[lo:]
+		}
+		gemmSerial(ks, tA, tB, m, hi-lo, k, alpha, a, lda, bs, ldb, beta, c[lo:], ldc)
+	})
 }
 
 // directBRows is the largest number of rows of C for which B, when not
