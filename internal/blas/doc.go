@@ -55,7 +55,8 @@
 // GOMAXPROCS, else what SetThreads set. The work is split along m or n in
 // whole tiles, in a few shares per goroutine that each takes as it finishes
 // the one before (so a core slowed by other work takes fewer); the calling
-// goroutine is one of them.
+// goroutine is one of them, the others are helper goroutines that stay
+// ready (spinning) for 100 µs after a product, then park.
 // A product runs on the calling goroutine alone when it has fewer than
 // 2²³ multiply-adds (m·n·k), where waiting for another goroutine to start
 // costs more than it saves (see parallelMin), and a product leaves to the others the threads of the products
