@@ -54,7 +54,7 @@ func gemm[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a []T, l
 	// else along the dimension with more tiles.
 	pm, pn := (m+ks.mr-1)/ks.mr, (n+ks.nr()-1)/ks.nr() // tiles along m and n
 	var splitM bool
-	switch pB, pA := packsB(tB, m), packsA(tA, k); {
+	switch pB, pA := ks.packsB(tB, m), ks.packsA(tA, k); {
 	case pB && !pA:
 		splitM = pn < w // unless there are too few columns
 	case pA && !pB:
@@ -130,10 +130,10 @@ const directBRows = 128
 const packATMinK = 64
 
 // packsB reports whether gemmSerial packs B (see directBRows).
-func packsB(tB bool, m int) bool { return tB || m > directBRows }
+func (ks *kernelSet[T]) packsB(tB bool, m int) bool { return ks.packAll || tB || m > directBRows }
 
 // packsA reports whether gemmSerial packs A (see packATMinK).
-func packsA(tA bool, k int) bool { return tA && k > packATMinK }
+func (ks *kernelSet[T]) packsA(tA bool, k int) bool { return ks.packAll || tA && k > packATMinK }
 
 // gemmSerial is gemm on the calling goroutine, for alpha ≠ 0 and k ≥ 1.
 //
@@ -150,15 +150,15 @@ func packsA(tA bool, k int) bool { return tA && k > packATMinK }
 // panel narrower than its kernel when the kernels would read past it.
 func gemmSerial[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	mr, nr, lanes := ks.mr, ks.nr(), ks.lanes
-	packB := packsB(tB, m)
+	packB := ks.packsB(tB, m)
 	kb := min(k, ks.kc)
 	nbuf := kb * nr // the last panel of B
 	if packB {
 		nbuf = kb * ((min(n, ks.nc) + lanes - 1) / lanes * lanes)
 	}
 	// Aᵀ is packed by blocks when k is long enough to pay (see
-	// packBlockAT); else A is read in place.
-	packAT := packsA(tA, k)
+	// packBlockAT); else A is read in place (but for the portable kernel).
+	packAT := ks.packsA(tA, k)
 	na := mr * kb
 	if packAT {
 		na = (min(m, ks.mc) + mr - 1) / mr * mr * kb
@@ -179,8 +179,12 @@ func gemmSerial[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a 
 				bt = 1 // C already holds alpha·(the sum so far) + beta·C
 			}
 			switch {
-			case packAT:
+			case packAT && tA:
 				packBlockAT(ws.a, a, lda, ic, mc, pc, kc, mr)
+			case packAT:
+				for ir := 0; ir < mc; ir += mr {
+					packA(ws.a[ir*kc:], false, a, lda, ic+ir, min(mr, mc-ir), pc, kc, mr)
+				}
 			case mc < mr:
 				packA(ws.a, tA, a, lda, ic, mc, pc, kc, mr)
 			}

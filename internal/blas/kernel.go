@@ -43,6 +43,9 @@ type kernelSet[T float] struct {
 	maskedB bool
 	// packT, if not nil, packs panels of Bᵀ by blocks of lanes x lanes.
 	packT transposer[T]
+	// packAll: A and B are always packed (the portable kernel has a fast
+	// path for packed panels only).
+	packAll bool
 	kc    int // k block: a packed A panel (mr x kc) stays in L1
 	mc    int // rows of A packed at once (multiple of mr)
 	nc    int // columns of B packed at once (kc x nc stays in L2)
@@ -106,18 +109,25 @@ func (ks *kernelSet[T]) putWorkspace(w *workspace[T]) {
 	ks.mu.Unlock()
 }
 
-// portableMR and portableNR are the tile of the portable Go kernel.
-const portableMR, portableNR = 4, 4
+// portableMR and portableNR are the tile of the portable Go kernel: 2 x 4,
+// 8 accumulators, so that with the elements of A and B in use they fit the
+// 15 floating-point registers Go has on amd64 (a 4 x 4 tile spills its
+// accumulators to the stack at every step there).
+const portableMR, portableNR = 2, 4
 
-// portableKernel is the microKernel in Go for any CPU: a 4x4 tile in 16
-// local accumulators.
+// portableKernel is the microKernel in Go for any CPU: a 2x4 tile in 8
+// local accumulators, from packed panels (its family has packAll).
 func portableKernel[T float](k int, a *T, rsa, csa int, b *T, rsb int, c *T, ldc int, alpha, beta T, r0, mr, nr int) {
-	ap := unsafe.Slice(a, (portableMR-1)*rsa+(k-1)*csa+1)
-	bp := unsafe.Slice(b, (k-1)*rsb+portableNR)
-	var c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33 T
+	if rsa != 1 || csa != portableMR || rsb != portableNR {
+		panic("blas: the portable kernel takes packed panels only")
+	}
+	ap := unsafe.Slice(a, portableMR*k)
+	bp := unsafe.Slice(b, portableNR*k)
+	var c00, c01, c02, c03, c10, c11, c12, c13 T
 	for l := range k {
-		a0, a1, a2, a3 := ap[l*csa], ap[l*csa+rsa], ap[l*csa+2*rsa], ap[l*csa+3*rsa]
-		bv := bp[l*rsb : l*rsb+portableNR : l*rsb+portableNR]
+		av := ap[l*portableMR : l*portableMR+portableMR : l*portableMR+portableMR]
+		bv := bp[l*portableNR : l*portableNR+portableNR : l*portableNR+portableNR]
+		a0, a1 := av[0], av[1]
 		b0, b1, b2, b3 := bv[0], bv[1], bv[2], bv[3]
 		c00 += a0 * b0
 		c01 += a0 * b1
@@ -127,21 +137,8 @@ func portableKernel[T float](k int, a *T, rsa, csa int, b *T, rsb int, c *T, ldc
 		c11 += a1 * b1
 		c12 += a1 * b2
 		c13 += a1 * b3
-		c20 += a2 * b0
-		c21 += a2 * b1
-		c22 += a2 * b2
-		c23 += a2 * b3
-		c30 += a3 * b0
-		c31 += a3 * b1
-		c32 += a3 * b2
-		c33 += a3 * b3
 	}
-	acc := [portableMR][portableNR]T{
-		{c00, c01, c02, c03},
-		{c10, c11, c12, c13},
-		{c20, c21, c22, c23},
-		{c30, c31, c32, c33},
-	}
+	acc := [portableMR][portableNR]T{{c00, c01, c02, c03}, {c10, c11, c12, c13}}
 	cs := unsafe.Slice(c, (mr-1)*ldc+nr)
 	for i := r0; i < mr; i++ {
 		row := cs[i*ldc : i*ldc+nr]
@@ -159,9 +156,9 @@ func portableKernel[T float](k int, a *T, rsa, csa int, b *T, rsb int, c *T, ldc
 
 var (
 	portable32 = &kernelSet[float32]{name: "portable", mr: portableMR, lanes: portableNR,
-		kern: []microKernel[float32]{portableKernel[float32]}, kc: 256, mc: 512, nc: 1024}
+		kern: []microKernel[float32]{portableKernel[float32]}, packAll: true, kc: 256, mc: 512, nc: 1024}
 	portable64 = &kernelSet[float64]{name: "portable", mr: portableMR, lanes: portableNR,
-		kern: []microKernel[float64]{portableKernel[float64]}, kc: 256, mc: 512, nc: 512}
+		kern: []microKernel[float64]{portableKernel[float64]}, packAll: true, kc: 256, mc: 512, nc: 512}
 )
 
 // kernels32 and kernels64 list the kernel families this CPU can run,
