@@ -41,9 +41,9 @@
 //     transposes in registers;
 //   - "avx2" (AVX2, FMA and BMI2): tiles of 4 rows by 8, 16 or 24 float32
 //     (4, 8 or 12 float64);
-//   - "portable": a 4x4 tile in Go, for every other CPU, and the only one
-//     in a build with the tag purego (go build -tags purego), the Go
-//     convention for "no assembly".
+//   - "portable": a 2x4 tile in Go on packed panels, for every other CPU,
+//     and the only one in a build with the tag purego
+//     (go build -tags purego), the Go convention for "no assembly".
 //
 // Kernel returns the family in use and Name the GEMM installed ("avx512",
 // "avx2", "portable", or "openblas" below). Tests force each family the CPU

@@ -46,9 +46,9 @@ type kernelSet[T float] struct {
 	// packAll: A and B are always packed (the portable kernel has a fast
 	// path for packed panels only).
 	packAll bool
-	kc    int // k block: a packed A panel (mr x kc) stays in L1
-	mc    int // rows of A packed at once (multiple of mr)
-	nc    int // columns of B packed at once (kc x nc stays in L2)
+	kc      int // k block: a packed A panel (mr x kc) stays in L1
+	mc      int // rows of A packed at once (multiple of mr)
+	nc      int // columns of B packed at once (kc x nc stays in L2)
 
 	mu   sync.Mutex
 	free []*workspace[T] // at most maxFree, kept across garbage collections
