@@ -42,11 +42,18 @@ func packBlockAT[T float](d []T, a []T, lda, i0, mc, p0, kc, mr int) {
 		switch mr {
 		case 8:
 			for r := range full {
-				*(*[8]T)(d[r*8*kc+l*8:]) = *(*[8]T)(src[r*8:])
+				// Element by element: copying [8]T values would call
+				// memmove in this generic function.
+				s := src[r*8 : r*8+8 : r*8+8]
+				dd := d[r*8*kc+l*8 : r*8*kc+l*8+8 : r*8*kc+l*8+8]
+				dd[0], dd[1], dd[2], dd[3] = s[0], s[1], s[2], s[3]
+				dd[4], dd[5], dd[6], dd[7] = s[4], s[5], s[6], s[7]
 			}
 		case 4:
 			for r := range full {
-				*(*[4]T)(d[r*4*kc+l*4:]) = *(*[4]T)(src[r*4:])
+				s := src[r*4 : r*4+4 : r*4+4]
+				dd := d[r*4*kc+l*4 : r*4*kc+l*4+4 : r*4*kc+l*4+4]
+				dd[0], dd[1], dd[2], dd[3] = s[0], s[1], s[2], s[3]
 			}
 		default:
 			for r := range full {
