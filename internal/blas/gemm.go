@@ -6,13 +6,14 @@ import (
 )
 
 // parallelMin is the number of multiply-adds (m·n·k) below which a product
-// runs on the calling goroutine. A goroutine started for a share of the
-// work began it 80-160 µs later on average on the shared 2-core machine
-// this was tuned on (a core busy with other work must be given up by the
-// OS first), longer than a whole product of 2²¹ multiply-adds takes on one
-// core (15-30 µs), and a Q3 training epoch, whose largest products have
-// 2²¹, ran 20-40 % faster with them on one goroutine. At 2²³ (60 µs and
-// more on one core) a second goroutine pays.
+// runs on the calling goroutine. On the shared 2-core machine this was
+// tuned on, a goroutine started for a share of a product began it 80-160 µs
+// later on average (a core busy with other work must be given up by the OS
+// first), longer than a whole product of 2²¹ multiply-adds takes on one
+// core (15-30 µs); even with the helpers kept spinning (runShares), a Q3
+// training epoch, whose largest products have 2²¹, ran up to twice as fast
+// with every product on one goroutine. From 2²³ (60 µs and more on one
+// core) a second goroutine pays.
 const parallelMin = 1 << 23
 
 var (
