@@ -141,14 +141,17 @@ func (ks *kernelSet[T]) packsA(tA bool, k int) bool { return ks.packAll || tA &&
 // The loops, outermost first (BLIS's, with the roles of A and B swapped
 // because C is row-major and the kernels' vectors run along its rows):
 // blocks of mc rows of A; blocks of kc of the k dimension; blocks of nc
-// columns of B, packed into panels of NR columns (kc x nc stays in L2);
-// panels of MR rows of A (one stays in L1); panels of B; the micro-kernel.
-// The kernels read A in place, whatever its transpose (a block of fewer
-// than MR rows is packed with zeros), except Aᵀ when k > packATMinK; B is
-// packed when
-// transposed (the kernels load rows of op(B) as vectors) or when more
-// than directBRows rows of C reuse it, else read in place but for a last
-// panel narrower than its kernel when the kernels would read past it.
+// columns of B (kc x nc stays in L2 when packed); panels of MR rows of A
+// (one stays in L1); panels of B; the micro-kernel (for B read in place
+// with a long k, the two panel loops the other way round).
+//
+// The kernels read A in place, whatever its transpose; Aᵀ is packed when
+// k > packATMinK, and a block of fewer than MR rows is packed with zeros.
+// B is packed into panels when transposed (the kernels load rows of op(B)
+// as vectors) or when more than directBRows rows of C reuse it; else it is
+// read in place, but for a last panel narrower than its kernel when the
+// kernels would read past it (not the AVX-512 ones). The portable kernel
+// takes packed A and B only (packAll).
 func gemmSerial[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	mr, nr, lanes := ks.mr, ks.nr(), ks.lanes
 	packB := ks.packsB(tB, m)
