@@ -18,13 +18,14 @@
 // The kernels read A where it is (either transpose: they take row and
 // column strides), but for Aᵀ with k > 64, which is packed block by block
 // (reading A row by row, as the hardware prefetches), and B where it is
-// when it is not transposed and at most 128 rows of C reuse it; otherwise B
-// is packed into panels of NR columns (Bᵀ by transposing blocks in
-// registers). The edges of C need no
-// temporary tile: the kernels load and store the last vector of a row
-// through a mask, and a last panel of fewer than MR rows is moved up over
-// the panel before it (storing only its new rows), or packed with zeros
-// when m < MR.
+// when it is not transposed and at most 128 rows of C reuse it; otherwise
+// B is packed into panels of NR columns (Bᵀ by transposing blocks in
+// registers). The edges of C need no temporary tile: the kernels load and
+// store the last vector of a row through a mask, and a last panel of fewer
+// than MR rows is moved up over the panel before it (storing only its new
+// rows), or packed with zeros when m < MR. Packing buffers are kept for
+// reuse, so a product allocates nothing once warm (a product split over
+// goroutines allocates a few small objects).
 //
 // The micro-kernels are Go assembly for amd64, generated with avo
 // (github.com/mmcloughlin/avo) by the program in asm/, a module of its own
@@ -53,39 +54,41 @@
 //
 // Threads is the number of goroutines one product may use: by default
 // GOMAXPROCS, else what SetThreads set. The work is split along m or n in
-// whole tiles, in a few shares per goroutine that each takes as it finishes
-// the one before (so a core slowed by other work takes fewer); the calling
-// goroutine is one of them, the others are helper goroutines that stay
-// ready (spinning) for 100 µs after a product, then park.
-// A product runs on the calling goroutine alone when it has fewer than
-// 2²³ multiply-adds (m·n·k), where waiting for another goroutine to start
-// costs more than it saves (see parallelMin), and a product leaves to the others the threads of the products
-// already running in other goroutines (it uses Threads minus the number of
-// those, at least one). So callers that already split a batch over
-// goroutines, as q7's convolution and dense ops do, do not oversubscribe
-// the cores. Nothing else in the program sets BLAS threads.
+// whole tiles, in a few shares per goroutine that each takes as it
+// finishes the one before (so a core slowed by other work takes fewer);
+// the calling goroutine is one of them, the others are helper goroutines
+// that stay ready (spinning) for 100 µs after a product, then park. A
+// product runs on the calling goroutine alone when it has fewer than 2²³
+// multiply-adds (m·n·k), where waiting for another goroutine to start
+// costs more than it saves (see parallelMin), and a product leaves to the
+// others the threads of the products already running in other goroutines
+// (it uses Threads minus the number of those, at least one). So callers
+// that already split a batch over goroutines, as q7's convolution and
+// dense ops do, do not oversubscribe the cores. Nothing else in the
+// program sets BLAS threads.
 //
 // # Determinism
 //
 // Each element of C is one sum over k in the same order whatever the
-// split: the k blocks in order, and within a block one fused multiply-add
-// per step into one accumulator, then C = alpha·sum + beta·C (beta·C first
-// rounded) per block. Goroutines only ever divide m and n, never k. So the
+// split: the k blocks in order, and within a block one multiply-add per
+// step into one accumulator (fused, in the assembly kernels), then
+// C = alpha·sum + beta·C per block (beta·C rounded first; beta = 1 after
+// the first block). Goroutines only ever divide m and n, never k. So the
 // result is bit-identical whatever the number of threads, and from run to
 // run; it depends only on the kernel family (a product computed by the
 // AVX-512, AVX2 or portable kernels can differ in the last bits). The
 // results differ from gonum's reference BLAS (gonum.Implementation) only by
-// rounding: the same products summed in another order, with fused
-// multiply-adds.
+// rounding: the same products summed in another order, in the assembly
+// kernels with fused multiply-adds.
 //
 // Implementation follows gonum's BLAS contract: the same panics, with the
 // same messages and in the same order, for programmer errors such as
 // lda < k; with beta = 0, C is not read (a NaN in C is overwritten); with
 // alpha = 0 or k = 0, A and B are not read. Of gonum's level-3 routines
 // only Sgemm and Dgemm are replaced: a profile of Q6's SVD
-// (go test ./q6_pca -bench FitSVD) spends its BLAS-3 time in Dgemm (from
-// Dlarfb in the QR and bidiagonal reductions); Dtrmm takes under 1 % and
-// Dsyrk is not called.
+// (go test ./q6_pca -bench FitSVD) spends its level-3 time in Dgemm (from
+// Dlarfb in the QR factorization and from the bidiagonal reduction);
+// Dtrmm takes under 1 % and Dsyrk is not called.
 //
 // # The OpenBLAS build
 //
