@@ -3,12 +3,16 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"slices"
 	"sort"
 	"syscall"
 	"text/tabwriter"
 	"time"
+
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
 
 	"recog/internal/blas"
 )
@@ -37,6 +41,7 @@ func registerBench(c benchCase) {
 }
 
 func init() {
+	registerGemmBenches()
 	register(command{
 		name:    "bench",
 		summary: "speed figures of every question, one table",
@@ -50,16 +55,18 @@ Times each registered operation (for example one Q3 training epoch) after
 one untimed warm-up run, --repeat times, and prints a table: the minimum
 and the median wall time, and the median CPU time (user + system of the
 whole process), which is steadier than wall time when other programs share
-the machine. The BLAS line says whether matrix products use gonum's pure
-Go or OpenBLAS (build with -tags openblas, see README.md), and with how many
-threads. scripts/bench_q3.sh compares Q3's epoch with numpy and PyTorch in
-one run.`
+the machine. The BLAS line names the matrix product in use: this
+repository's GEMM with its avx512, avx2 or portable kernels, or openblas
+(build with -tags openblas, see README.md), and its threads per product.
+The gemm/ cases time each matrix shape the project multiplies (blas.Shapes).
+scripts/bench_q3.sh compares Q3's epoch with numpy and PyTorch in one run,
+scripts/bench_gemm.sh our GEMM with OpenBLAS.`
 
 func runBench(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", benchHelp, stderr)
 	pattern := fs.String("run", "", "only the cases whose name matches `REGEXP`")
 	repeat := fs.Int("repeat", 5, "timed runs of each case")
-	threads := fs.Int("threads", 0, "BLAS threads (OpenBLAS only; 0 keeps OPENBLAS_NUM_THREADS or the default)")
+	threads := fs.Int("threads", 0, "threads per matrix product (0 keeps the default: GOMAXPROCS, or OPENBLAS_NUM_THREADS or one per CPU for OpenBLAS)")
 	dataDir := fs.String("data", "", "data `DIR` (default <repo>/data)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -112,6 +119,28 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		return usagef("no bench case matches %q", *pattern)
 	}
 	return tw.Flush()
+}
+
+// registerGemmBenches adds a case per matrix shape of the project
+// (blas.Shapes): gemm/SHAPE-fBITS runs the product with the installed BLAS
+// enough times for about 1 GFLOP.
+func registerGemmBenches() {
+	for _, s := range blas.Shapes {
+		reps := max(1, int(math.Round(1e9/s.Flops())))
+		registerBench(benchCase{
+			name: fmt.Sprintf("gemm/%s-f%d", s.Name, s.Float),
+			what: fmt.Sprintf("C = op(A)·op(B), MxNxK %v, %d times (%.2f GFLOP)", s, reps, float64(reps)*s.Flops()/1e9),
+			setup: func(string) (func() error, error) {
+				run := s.Product(blas32.Implementation(), blas64.Implementation())
+				return func() error {
+					for range reps {
+						run()
+					}
+					return nil
+				}, nil
+			},
+		})
+	}
 }
 
 // median returns the middle of sorted v (the mean of the two middle values

@@ -4,20 +4,24 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/cpu"
 	gblas "gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
+	"gorgonia.org/gorgonia"
 )
 
-// TestProductMatchesNaive checks that the selected BLAS (pure Go or
-// OpenBLAS, depending on the build) computes C = AB as the triple loop does,
-// in float64 through mat.Dense and in float32 through blas32.Gemm.
+// TestProductMatchesNaive checks that the installed BLAS (ours or OpenBLAS,
+// depending on the build) computes C = AB as the triple loop does, in
+// float64 through mat.Dense and in float32 through blas32.Gemm.
 func TestProductMatchesNaive(t *testing.T) {
-	require.Contains(t, []string{"gonum", "openblas"}, Name())
+	require.Contains(t, []string{"avx512", "avx2", "portable", "openblas"}, Name())
 	require.GreaterOrEqual(t, Threads(), 1)
 	rng := rand.New(rand.NewPCG(1, 2))
 	const m, k, n = 67, 131, 45
@@ -55,20 +59,35 @@ func TestProductMatchesNaive(t *testing.T) {
 	}
 }
 
-// TestImplementationIsNamed checks that blas64 and blas32 (what mat uses)
-// really are the implementation Name reports.
+// TestImplementationIsNamed checks that blas64, blas32 (what mat and q7's
+// ops use) and gorgonia really are the implementation Name reports, and
+// that Kernel names a kernel family this CPU has.
 func TestImplementationIsNamed(t *testing.T) {
-	want := map[string]string{"gonum": "gonum.Implementation", "openblas": "netlib.Implementation"}[Name()]
+	want := "blas.Implementation"
+	if Name() == "openblas" {
+		want = "netlib.Implementation"
+	} else {
+		require.Equal(t, Kernel(), Name())
+	}
 	require.Equal(t, want, fmt.Sprintf("%T", blas64.Implementation()))
 	require.Equal(t, want, fmt.Sprintf("%T", blas32.Implementation()))
+	require.Equal(t, want, fmt.Sprintf("%T", gorgonia.WhichBLAS()))
+	require.Equal(t, kernelNames()[0], Kernel())
+	if runtime.GOARCH == "amd64" && !purego {
+		require.Equal(t, cpu.X86.HasAVX512F, slices.Contains(kernelNames(), "avx512"))
+	}
 }
 
+// TestSetThreads: SetThreads(n) makes Threads() n in either build, and
+// n < 1 restores the default (GOMAXPROCS for ours).
 func TestSetThreads(t *testing.T) {
-	old := Threads()
+	defer SetThreads(0)
+	SetThreads(3)
+	require.Equal(t, 3, Threads())
+	require.Equal(t, 3, ourThreads())
 	SetThreads(1)
-	if Name() == "openblas" {
-		require.Equal(t, 1, Threads())
-	}
-	SetThreads(old)
-	require.Equal(t, old, Threads())
+	require.Equal(t, 1, Threads())
+	SetThreads(0)
+	require.Equal(t, runtime.GOMAXPROCS(0), ourThreads())
+	require.GreaterOrEqual(t, Threads(), 1)
 }
