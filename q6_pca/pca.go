@@ -8,6 +8,8 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+
+	_ "recog/internal/blas" // the program's one BLAS switch: mat.SVD's products use its GEMM
 )
 
 // Model is a PCA fitted on N rows of dimension D, keeping K components.
