@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -105,9 +104,9 @@ func SaveModel(path string, net *Network, classes []string, meta map[string]stri
 // model, an unsupported version, a missing or extra tensor, or a tensor
 // whose shape does not match the sizes.
 func LoadModel(path string) (*Network, modelio.Header, error) {
-	buf, err := os.ReadFile(path)
+	buf, err := modelio.ReadFile(path)
 	if err != nil {
-		return nil, modelio.Header{}, fmt.Errorf("load model: %w", err)
+		return nil, modelio.Header{}, err
 	}
 	return ParseModel(path, buf)
 }
@@ -117,11 +116,24 @@ func LoadModel(path string) (*Network, modelio.Header, error) {
 func ParseModel(name string, buf []byte) (*Network, modelio.Header, error) {
 	tensors, h, err := modelio.Parse(name, buf)
 	if err != nil {
-		return nil, modelio.Header{}, fmt.Errorf("load model: %w", err)
+		return nil, modelio.Header{}, err
 	}
-	fail := func(format string, args ...any) (*Network, modelio.Header, error) {
-		return nil, modelio.Header{}, fmt.Errorf("%s: load model: %s", name, fmt.Sprintf(format, args...))
+	net, err := ModelFrom(name, tensors, h)
+	if err != nil {
+		return nil, modelio.Header{}, err
 	}
+	return net, h, nil
+}
+
+// ModelFrom builds the network that a parsed model file (its tensors and
+// header h, modelio.Parse) holds: ParseModel after the parsing. Every
+// tensor's shape is checked against the sizes of the metadata, and its
+// values are checked to be finite, before the network is allocated.
+func ModelFrom(name string, tensors map[string]data.Tensor, h modelio.Header) (*Network, error) {
+	fail := func(format string, args ...any) (*Network, error) {
+		return nil, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...))
+	}
+	var err error
 	meta := h.Meta
 	switch {
 	case h.Model != ModelName:
@@ -149,6 +161,9 @@ func ParseModel(name string, buf []byte) (*Network, modelio.Header, error) {
 			return fail("size %q in %q: want a positive integer", s, meta[MetaSizes])
 		}
 	}
+	if h.Input != nil && !slices.Equal(h.Input, sizes[:1]) {
+		return fail("metadata %q is %v but the first layer takes %d inputs (%q is %q)", modelio.KeyInput, h.Input, sizes[0], MetaSizes, meta[MetaSizes])
+	}
 	var tensorNames []string
 	layers := make([]*Layer, len(names))
 	for i, n := range names {
@@ -159,11 +174,11 @@ func ParseModel(name string, buf []byte) (*Network, modelio.Header, error) {
 		in, out := sizes[i], sizes[i+1]
 		w, err := modelio.Take(name, tensors, n+".W", in, out)
 		if err != nil {
-			return nil, modelio.Header{}, fmt.Errorf("load model: %w", err)
+			return nil, err
 		}
 		b, err := modelio.Take(name, tensors, n+".b", out)
 		if err != nil {
-			return nil, modelio.Header{}, fmt.Errorf("load model: %w", err)
+			return nil, err
 		}
 		tensorNames = append(tensorNames, n+".W", n+".b")
 		l := &Layer{Name: n, W: mat.NewDense(in, out, nil), B: make([]float64, out), Activation: act}
@@ -177,7 +192,7 @@ func ParseModel(name string, buf []byte) (*Network, modelio.Header, error) {
 		layers[i] = l
 	}
 	if err := modelio.OnlyThese(name, tensors, tensorNames); err != nil {
-		return nil, modelio.Header{}, fmt.Errorf("load model: %w (layers are %q)", err, meta[MetaLayers])
+		return nil, fmt.Errorf("%w (layers are %q)", err, meta[MetaLayers])
 	}
 	if h.Classes != nil && len(h.Classes) != sizes[len(sizes)-1] {
 		return fail("%d class names for %d outputs", len(h.Classes), sizes[len(sizes)-1])
@@ -186,5 +201,5 @@ func ParseModel(name string, buf []byte) (*Network, modelio.Header, error) {
 	if err != nil {
 		return fail("%v", err)
 	}
-	return net, h, nil
+	return net, nil
 }
