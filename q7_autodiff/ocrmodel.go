@@ -17,13 +17,14 @@ type OCRModel struct {
 	Probs ocr.Probs
 	Desc  string
 	Close func()
+	CNN   bool // an EMNIST CNN, read through EMNISTProbs (else a Q3 network)
 }
 
 // OpenOCRModel opens the model that `recog ocr --model spec` reads with:
 // spec "" is the embedded small EMNIST CNN (DefaultOCRModel), "q3" the Q3
 // network embedded in q3_train, anything else a model file
-// (modelio.ReadFile, ParseOCRModel). Errors about the file start with
-// "--model: FILE: ".
+// (modelio.ReadFile, ParseOCRModel). Errors about the file start with its
+// name.
 func OpenOCRModel(spec string) (*OCRModel, error) {
 	switch spec {
 	case "":
@@ -32,7 +33,7 @@ func OpenOCRModel(spec string) (*OCRModel, error) {
 			return nil, err
 		}
 		desc := fmt.Sprintf("embedded small EMNIST CNN (q7_autodiff/model/%s, %d parameters)", DefaultOCRModelFile, m.NumParams())
-		return &OCRModel{Probs: EMNISTProbs(m, nil), Desc: desc, Close: m.Close}, nil
+		return &OCRModel{Probs: EMNISTProbs(m, nil), Desc: desc, Close: m.Close, CNN: true}, nil
 	case "q3":
 		net, h, err := train.DefaultModel()
 		if err != nil {
@@ -42,7 +43,7 @@ func OpenOCRModel(spec string) (*OCRModel, error) {
 	}
 	buf, err := modelio.ReadFile(spec)
 	if err != nil {
-		return nil, fmt.Errorf("--model: %w", err)
+		return nil, err
 	}
 	return ParseOCRModel(spec, buf)
 }
@@ -55,14 +56,6 @@ func OpenOCRModel(spec string) (*OCRModel, error) {
 // ([1 28 28] for a CNN) and the tensors against the architecture before
 // the network is built.
 func ParseOCRModel(name string, buf []byte) (*OCRModel, error) {
-	m, err := parseOCRModel(name, buf)
-	if err != nil {
-		return nil, fmt.Errorf("--model: %w", err)
-	}
-	return m, nil
-}
-
-func parseOCRModel(name string, buf []byte) (*OCRModel, error) {
 	ts, h, err := modelio.Parse(name, buf)
 	if err != nil {
 		return nil, err
@@ -87,7 +80,7 @@ func parseOCRModel(name string, buf []byte) (*OCRModel, error) {
 			return nil, err
 		}
 		desc := fmt.Sprintf("%s %s (%d parameters)", m.Name, name, m.NumParams())
-		return &OCRModel{Probs: EMNISTProbs(m, nil), Desc: desc, Close: m.Close}, nil
+		return &OCRModel{Probs: EMNISTProbs(m, nil), Desc: desc, Close: m.Close, CNN: true}, nil
 	}
 	return nil, fmt.Errorf("%s: not a model of recog q3 --save (model %q) or of recog q7 emnist[-small] (a model with an input shape)", name, nn.ModelName)
 }
