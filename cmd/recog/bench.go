@@ -75,6 +75,9 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usagef("--run: %v", err)
 	}
+	if *threads < 0 || *threads > 1024 {
+		return usagef("--threads %d: want a whole number from 0 to 1024 (0: the default)", *threads)
+	}
 	if *threads > 0 {
 		blas.SetThreads(*threads)
 	}
