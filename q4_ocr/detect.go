@@ -150,9 +150,8 @@ const (
 // composited on white) when the classes t splits are far apart for the
 // paper's own noise: the mean strength of the ink class (s ≥ t) is at least
 // 0.05 above the paper class's (s < t) and at least 8 of the paper class's
-// standard deviations above it. Blank paper photographed splits into classes
-// about 0.01-0.02 and 3 standard deviations apart (measured on 69 crops of
-// blank paper of the sample photos and test pages).
+// standard deviations above it. Crops of blank paper of the sample photos
+// and test pages stay blank (TestBlankPaperStaysBlank).
 func inkContrast(s []float32, t float32) bool {
 	if t >= minInkContrast {
 		return true
