@@ -62,20 +62,25 @@ func Usagef(format string, args ...any) error {
 type FlagSet struct {
 	*flag.FlagSet
 	checks []func() error
+	help   func()
 }
 
 // New returns a FlagSet named name whose -h prints "usage: recog
-// synopsis", the description and the flags to stderr.
+// synopsis", the description and the flags to stderr. A mistake prints
+// nothing: Parse returns it, for the command to report.
 func New(name, synopsis, description string, stderr io.Writer) *FlagSet {
 	fs := &FlagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError)}
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.help = func() {
 		fmt.Fprintf(stderr, "usage: recog %s\n\n%s\n", synopsis, strings.TrimSpace(description))
 		var has bool
 		fs.VisitAll(func(*flag.Flag) { has = true })
 		if has {
 			fmt.Fprintf(stderr, "\nflags:\n")
+			fs.SetOutput(stderr)
 			fs.PrintDefaults()
+			fs.SetOutput(io.Discard)
 		}
 	}
 	return fs
@@ -192,6 +197,9 @@ func (fs *FlagSet) Set(name string) bool {
 // flag.ErrHelp (after -h), returned as is.
 func (fs *FlagSet) Parse(args []string) ([]string, error) {
 	pos, err := Interleaved(fs.FlagSet, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.help()
+	}
 	if err != nil {
 		return nil, err
 	}
