@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -49,6 +50,12 @@ func ReadFile(path string) ([]byte, error) {
 	return buf, nil
 }
 
+// span is the bytes of the data a tensor takes, [begin, end).
+type span struct {
+	name       string
+	begin, end uint64
+}
+
 // entry is one tensor of a safetensors header.
 type entry struct {
 	DType   string   `json:"dtype"`
@@ -76,12 +83,9 @@ func checkLayout(name string, buf []byte) error {
 		return fmt.Errorf("%s: the header is not a JSON object (%v): not a .safetensors file, or a damaged one", name, err)
 	}
 	dataLen := uint64(len(buf)) - 8 - n
-	type span struct {
-		name       string
-		begin, end uint64
-	}
 	var spans []span
-	for k, v := range raw {
+	for _, k := range slices.Sorted(maps.Keys(raw)) { // the first bad tensor by name: the same error every time
+		v := raw[k]
 		if k == "__metadata__" {
 			var meta map[string]string
 			if err := json.Unmarshal(v, &meta); err != nil {
@@ -89,25 +93,11 @@ func checkLayout(name string, buf []byte) error {
 			}
 			continue
 		}
-		var e entry
-		if err := json.Unmarshal(v, &e); err != nil || len(e.Offsets) != 2 {
-			return fmt.Errorf("%s: tensor %q: its header entry is not {\"dtype\", \"shape\", \"data_offsets\": [begin, end]}: the file is damaged", name, k)
+		sp, err := checkEntry(k, v, dataLen)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
 		}
-		if e.DType != "F32" {
-			return fmt.Errorf("%s: tensor %q has dtype %s: recog's model files hold F32 (float32) tensors only (a file of another program, or converted?)", name, k, e.DType)
-		}
-		values, ok := product(e.Shape, dataLen/4)
-		if !ok {
-			return fmt.Errorf("%s: tensor %q has shape %v, more values than the file holds: the file is truncated, or its header damaged", name, k, e.Shape)
-		}
-		b, end := e.Offsets[0], e.Offsets[1]
-		switch {
-		case b > end || end-b != 4*values:
-			return fmt.Errorf("%s: tensor %q: shape %v needs %d bytes of F32 but data_offsets [%d, %d] span %d: the header is damaged", name, k, e.Shape, 4*values, b, end, end-b)
-		case end > dataLen:
-			return fmt.Errorf("%s: tensor %q ends at byte %d of the data but only %d bytes follow the header: the file is truncated", name, k, end, dataLen)
-		}
-		spans = append(spans, span{k, b, end})
+		spans = append(spans, sp)
 	}
 	slices.SortFunc(spans, func(a, b span) int { return cmp.Or(cmp.Compare(a.begin, b.begin), cmp.Compare(a.end, b.end)) })
 	at, last := uint64(0), ""
@@ -124,6 +114,31 @@ func checkLayout(name string, buf []byte) error {
 		return fmt.Errorf("%s: %d bytes after the last tensor's data belong to no tensor: the file has extra bytes, or its header is damaged", name, dataLen-at)
 	}
 	return nil
+}
+
+// checkEntry checks the header entry v of tensor k against dataLen bytes of
+// data: an F32 tensor whose data_offsets span exactly its shape's bytes,
+// within the data.
+func checkEntry(k string, v json.RawMessage, dataLen uint64) (span, error) {
+	var e entry
+	if err := json.Unmarshal(v, &e); err != nil || len(e.Offsets) != 2 {
+		return span{}, fmt.Errorf("tensor %q: its header entry is not {\"dtype\", \"shape\", \"data_offsets\": [begin, end]}: the file is damaged", k)
+	}
+	if e.DType != "F32" {
+		return span{}, fmt.Errorf("tensor %q has dtype %s: recog's model files hold F32 (float32) tensors only (a file of another program, or converted?)", k, e.DType)
+	}
+	values, ok := product(e.Shape, dataLen/4)
+	if !ok {
+		return span{}, fmt.Errorf("tensor %q has shape %v, more values than the file holds: the file is truncated, or its header damaged", k, e.Shape)
+	}
+	b, end := e.Offsets[0], e.Offsets[1]
+	switch {
+	case b > end || end-b != 4*values:
+		return span{}, fmt.Errorf("tensor %q: shape %v needs %d bytes of F32 but data_offsets [%d, %d] span %d: the header is damaged", k, e.Shape, 4*values, b, end, end-b)
+	case end > dataLen:
+		return span{}, fmt.Errorf("tensor %q ends at byte %d of the data but only %d bytes follow the header: the file is truncated", k, end, dataLen)
+	}
+	return span{k, b, end}, nil
 }
 
 // product returns the product of shape when it is at most limit and every
