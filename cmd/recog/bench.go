@@ -59,7 +59,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", benchHelp, stderr)
 	pattern := fs.String("run", "", "only the cases whose name matches `REGEXP`")
 	repeat := fs.Int("repeat", 5, "timed runs of each case")
-	threads := fs.Int("threads", 0, "BLAS threads (OpenBLAS only; 0 keeps OPENBLAS_NUM_THREADS or the default)")
+	threads := fs.IntRange("threads", 0, 0, 1024, "BLAS threads (OpenBLAS only; 0: keeps OPENBLAS_NUM_THREADS or the default)")
 	dataDir := fs.String("data", "", "data `DIR` (default <repo>/data)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -74,9 +74,6 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	re, err := regexp.Compile(*pattern)
 	if err != nil {
 		return usagef("--run: %v", err)
-	}
-	if *threads < 0 || *threads > 1024 {
-		return usagef("--threads %d: want a whole number from 0 to 1024 (0: the default)", *threads)
 	}
 	if *threads > 0 {
 		blas.SetThreads(*threads)
