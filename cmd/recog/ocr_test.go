@@ -229,7 +229,7 @@ func TestOCRModelFlag(t *testing.T) {
 	require.Contains(t, errs, "not_a_model.safetensors: not a model")
 	code, _, errs = recog("ocr", photo, "--model", datatest.Testdata(t, "models", "truncated.safetensors"))
 	require.Equal(t, 1, code)
-	require.Contains(t, errs, "truncated.safetensors: the header should take 432 bytes but only 258 follow: the file is truncated")
+	require.Contains(t, errs, "truncated.safetensors: not a model file, or a truncated one: its first 8 bytes give a header of 432 bytes, and only 258 follow")
 }
 
 var overallRe = regexp.MustCompile(`-- overall CER ([0-9.]+) \((\d+) edits / (\d+) characters, 4 photos\)`)

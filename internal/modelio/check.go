@@ -76,7 +76,7 @@ func checkLayout(name string, buf []byte) error {
 	}
 	n := binary.LittleEndian.Uint64(buf)
 	if n > uint64(len(buf)-8) {
-		return fmt.Errorf("%s: the header should take %d bytes but only %d follow: the file is truncated, or not a .safetensors file", name, n, len(buf)-8)
+		return fmt.Errorf("%s: not a model file, or a truncated one: its first 8 bytes give a header of %d bytes, and only %d follow", name, n, len(buf)-8)
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(buf[8:8+n], &raw); err != nil {

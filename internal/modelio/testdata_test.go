@@ -79,7 +79,7 @@ func TestTestdataModels(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "else", h.Model)
 	_, _, err = Read(datatest.Testdata(t, "models", "truncated.safetensors"))
-	require.ErrorContains(t, err, "truncated.safetensors: the header should take 432 bytes but only 258 follow: the file is truncated")
+	require.ErrorContains(t, err, "truncated.safetensors: not a model file, or a truncated one: its first 8 bytes give a header of 432 bytes, and only 258 follow")
 	_, _, err = Read(datatest.Testdata(t, "models", "q3_v1_cut.safetensors"))
 	require.ErrorContains(t, err, `q3_v1_cut.safetensors: tensor "output.b" ends at byte 92 of the data but only 84 bytes follow the header: the file is truncated`)
 	_, _, err = Read(datatest.Testdata(t, "models", "q3_v1_f64.safetensors"))
