@@ -341,3 +341,32 @@ func TestHostileModels(t *testing.T) {
 		})
 	}
 }
+
+// TestHostileQ7OCR: `recog q7 ocr` goes on past a photo it cannot load (or
+// whose transcript is missing) and one on which no letter is found, prints
+// the table of the others and exits with status 1 naming each.
+func TestHostileQ7OCR(t *testing.T) {
+	dir := t.TempDir()
+	cnn, err := os.ReadFile(filepath.Join("..", "..", "q7_autodiff", "model", autodiff.DefaultOCRModelFile))
+	require.NoError(t, err)
+	model := writeFile(t, dir, "cnn.safetensors", cnn)
+	good := writeFile(t, dir, "good.png", encodePNG(t, page(false)))
+	writeFile(t, dir, "good.txt", []byte("LTH\n"))
+	blank := writeFile(t, dir, "blank.png", encodePNG(t, uniform(300, 200, 255)))
+	writeFile(t, dir, "blank.txt", []byte("X\n"))
+	lone := writeFile(t, dir, "lone.png", encodePNG(t, page(false)))
+	out := filepath.Join(dir, "out")
+	code, stdout, errs := recog("q7", "ocr", "--model", model, "--out", out, good, blank, lone)
+	require.Equal(t, 1, code, "stdout %s\nstderr %s", stdout, errs)
+	require.Contains(t, errs, "recog q7 ocr: transcript of "+lone+": open "+filepath.Join(dir, "lone.txt"))
+	require.Contains(t, errs, "recog q7 ocr: no letters found on "+blank)
+	require.Contains(t, errs, "recog q7: 2 of 3 photos failed")
+	require.Regexp(t, `(?m)^good +3 `, stdout)
+	require.Contains(t, stdout, "--- good (emnist_words)\nLTH\n")
+	_, err = os.Stat(filepath.Join(out, "metrics.json"))
+	require.NoError(t, err)
+
+	code, _, errs = recog("q7", "ocr", "--model", filepath.Join("..", "..", "q3_train", "model", "nist36_mlp.safetensors"), "--out", out, good)
+	require.Equal(t, 1, code)
+	require.Contains(t, errs, "a Q3 network, want an EMNIST CNN (give the Q3 network with --q3-model)")
+}
