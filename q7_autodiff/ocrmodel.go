@@ -56,6 +56,13 @@ func OpenOCRModel(spec string) (*OCRModel, error) {
 // ([1 28 28] for a CNN) and the tensors against the architecture before
 // the network is built.
 func ParseOCRModel(name string, buf []byte) (*OCRModel, error) {
+	h, err := modelio.ParseHeader(name, buf)
+	if err != nil {
+		return nil, err
+	}
+	if want := []int{1, EMNISTSide, EMNISTSide}; h.Model != nn.ModelName && h.Input != nil && !slices.Equal(h.Input, want) {
+		return nil, fmt.Errorf("%s: model %s takes inputs of shape %v, want an EMNIST model of %v", name, h.Model, h.Input, want)
+	}
 	ts, h, err := modelio.Parse(name, buf)
 	if err != nil {
 		return nil, err
@@ -72,9 +79,6 @@ func ParseOCRModel(name string, buf []byte) (*OCRModel, error) {
 		}
 		return m, nil
 	case h.Input != nil:
-		if want := []int{1, EMNISTSide, EMNISTSide}; !slices.Equal(h.Input, want) {
-			return nil, fmt.Errorf("%s: model %s takes inputs of shape %v, want an EMNIST model of %v", name, h.Model, h.Input, want)
-		}
 		m, err := nets.OCRModelFrom(name, ts, h)
 		if err != nil {
 			return nil, err

@@ -70,32 +70,33 @@ type entry struct {
 // the data after the header with no gap, overlap or bytes left over. Sizes
 // are computed without overflow. The errors say what is wrong, with which
 // tensor, and what it suggests (a truncated file, another program's file).
-func checkLayout(name string, buf []byte) error {
+// It returns the metadata.
+func checkLayout(name string, buf []byte) (map[string]string, error) {
 	if len(buf) < 8 {
-		return fmt.Errorf("%s: %d bytes, too short for a model file (a .safetensors file starts with its header's length in 8 bytes)", name, len(buf))
+		return nil, fmt.Errorf("%s: %d bytes, too short for a model file (a .safetensors file starts with its header's length in 8 bytes)", name, len(buf))
 	}
 	n := binary.LittleEndian.Uint64(buf)
 	if n > uint64(len(buf)-8) {
-		return fmt.Errorf("%s: not a model file, or a truncated one: its first 8 bytes give a header of %d bytes, and only %d follow", name, n, len(buf)-8)
+		return nil, fmt.Errorf("%s: not a model file, or a truncated one: its first 8 bytes give a header of %d bytes, and only %d follow", name, n, len(buf)-8)
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(buf[8:8+n], &raw); err != nil {
-		return fmt.Errorf("%s: the header is not a JSON object (%v): not a .safetensors file, or a damaged one", name, err)
+		return nil, fmt.Errorf("%s: the header is not a JSON object (%v): not a .safetensors file, or a damaged one", name, err)
 	}
 	dataLen := uint64(len(buf)) - 8 - n
 	var spans []span
+	meta := map[string]string{}
 	for _, k := range slices.Sorted(maps.Keys(raw)) { // the first bad tensor by name: the same error every time
 		v := raw[k]
 		if k == "__metadata__" {
-			var meta map[string]string
 			if err := json.Unmarshal(v, &meta); err != nil {
-				return fmt.Errorf("%s: the metadata is not an object of strings (%v)", name, err)
+				return nil, fmt.Errorf("%s: the metadata is not an object of strings (%v)", name, err)
 			}
 			continue
 		}
 		sp, err := checkEntry(k, v, dataLen)
 		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		spans = append(spans, sp)
 	}
@@ -104,16 +105,16 @@ func checkLayout(name string, buf []byte) error {
 	for _, s := range spans {
 		switch {
 		case s.begin > at:
-			return fmt.Errorf("%s: %d bytes of data before tensor %q belong to no tensor: the header is damaged", name, s.begin-at, s.name)
+			return nil, fmt.Errorf("%s: %d bytes of data before tensor %q belong to no tensor: the header is damaged", name, s.begin-at, s.name)
 		case s.begin < at:
-			return fmt.Errorf("%s: tensors %q and %q overlap: the header is damaged", name, last, s.name)
+			return nil, fmt.Errorf("%s: tensors %q and %q overlap: the header is damaged", name, last, s.name)
 		}
 		at, last = s.end, s.name
 	}
 	if at != dataLen {
-		return fmt.Errorf("%s: %d bytes after the last tensor's data belong to no tensor: the file has extra bytes, or its header is damaged", name, dataLen-at)
+		return nil, fmt.Errorf("%s: %d bytes after the last tensor's data belong to no tensor: the file has extra bytes, or its header is damaged", name, dataLen-at)
 	}
-	return nil
+	return meta, nil
 }
 
 // checkEntry checks the header entry v of tensor k against dataLen bytes of

@@ -93,7 +93,7 @@ func Read(path string) (map[string]data.Tensor, Header, error) {
 // stands for the file in errors. The header is checked (checkLayout) before
 // any tensor is decoded.
 func Parse(name string, buf []byte) (map[string]data.Tensor, Header, error) {
-	if err := checkLayout(name, buf); err != nil {
+	if _, err := checkLayout(name, buf); err != nil {
 		return nil, Header{}, err
 	}
 	ts, meta, err := data.ParseSafetensors(name, buf)
@@ -102,6 +102,17 @@ func Parse(name string, buf []byte) (map[string]data.Tensor, Header, error) {
 	}
 	h, err := parseHeader(name, meta)
 	return ts, h, err
+}
+
+// ParseHeader returns the header of the model file held in buf (named name
+// in errors) after checking its layout (checkLayout), without decoding any
+// tensor: what a reader needs to refuse a file by its metadata at once.
+func ParseHeader(name string, buf []byte) (Header, error) {
+	meta, err := checkLayout(name, buf)
+	if err != nil {
+		return Header{}, err
+	}
+	return parseHeader(name, meta)
 }
 
 func parseHeader(name string, meta map[string]string) (Header, error) {
