@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -105,9 +104,9 @@ func SaveModel(path string, net *Network, classes []string, meta map[string]stri
 // model, an unsupported version, a missing or extra tensor, or a tensor
 // whose shape does not match the sizes.
 func LoadModel(path string) (*Network, modelio.Header, error) {
-	buf, err := os.ReadFile(path)
+	buf, err := modelio.ReadFile(path)
 	if err != nil {
-		return nil, modelio.Header{}, fmt.Errorf("load model: %w", err)
+		return nil, modelio.Header{}, err
 	}
 	return ParseModel(path, buf)
 }
@@ -117,74 +116,104 @@ func LoadModel(path string) (*Network, modelio.Header, error) {
 func ParseModel(name string, buf []byte) (*Network, modelio.Header, error) {
 	tensors, h, err := modelio.Parse(name, buf)
 	if err != nil {
-		return nil, modelio.Header{}, fmt.Errorf("load model: %w", err)
+		return nil, modelio.Header{}, err
 	}
-	fail := func(format string, args ...any) (*Network, modelio.Header, error) {
-		return nil, modelio.Header{}, fmt.Errorf("%s: load model: %s", name, fmt.Sprintf(format, args...))
+	net, err := ModelFrom(name, tensors, h)
+	if err != nil {
+		return nil, modelio.Header{}, err
 	}
-	meta := h.Meta
-	switch {
-	case h.Model != ModelName:
-		return fail("model %q, want %q (not a network saved by recog q3)", h.Model, ModelName)
-	case meta[MetaVersion] != "1" && meta[MetaVersion] != ModelVersion:
-		return fail("format version %q, this program reads versions 1 and %s", meta[MetaVersion], ModelVersion)
-	case meta[MetaDType] != "F32":
-		return fail("dtype %q, want F32", meta[MetaDType])
+	return net, h, nil
+}
+
+// ModelFrom builds the network that a parsed model file (its tensors and
+// header h, modelio.Parse) holds: ParseModel after the parsing. Every
+// tensor's shape is checked against the sizes of the metadata, and its
+// values are checked to be finite, before the network is allocated.
+func ModelFrom(name string, tensors map[string]data.Tensor, h modelio.Header) (*Network, error) {
+	fail := func(format string, args ...any) (*Network, error) {
+		return nil, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...))
 	}
-	names := strings.Split(meta[MetaLayers], ",")
-	acts := strings.Split(meta[MetaActivations], ",")
-	sizeText := strings.Split(meta[MetaSizes], ",")
-	if meta[MetaLayers] == "" || len(acts) != len(names) || len(sizeText) != len(names)+1 {
-		return fail("metadata lists %d layers, %d activations and %d sizes: want k, k and k+1 with k ≥ 1",
-			len(names), len(acts), len(sizeText))
-	}
-	for i, n := range names {
-		if n == "" || slices.Contains(names[:i], n) {
-			return fail("layer names %q: want distinct non-empty names", meta[MetaLayers])
-		}
-	}
-	sizes := make([]int, len(sizeText))
-	for i, s := range sizeText {
-		if sizes[i], err = strconv.Atoi(s); err != nil || sizes[i] < 1 {
-			return fail("size %q in %q: want a positive integer", s, meta[MetaSizes])
-		}
+	names, acts, sizes, err := layerSpec(h)
+	if err != nil {
+		return fail("%v", err)
 	}
 	var tensorNames []string
-	layers := make([]*Layer, len(names))
+	w, b := make([][]float32, len(names)), make([][]float32, len(names))
 	for i, n := range names {
-		act, err := ParseActivation(acts[i])
-		if err != nil {
-			return fail("layer %q: %v", n, err)
+		if w[i], err = modelio.Take(name, tensors, n+".W", sizes[i], sizes[i+1]); err != nil {
+			return nil, err
 		}
-		in, out := sizes[i], sizes[i+1]
-		w, err := modelio.Take(name, tensors, n+".W", in, out)
-		if err != nil {
-			return nil, modelio.Header{}, fmt.Errorf("load model: %w", err)
-		}
-		b, err := modelio.Take(name, tensors, n+".b", out)
-		if err != nil {
-			return nil, modelio.Header{}, fmt.Errorf("load model: %w", err)
+		if b[i], err = modelio.Take(name, tensors, n+".b", sizes[i+1]); err != nil {
+			return nil, err
 		}
 		tensorNames = append(tensorNames, n+".W", n+".b")
-		l := &Layer{Name: n, W: mat.NewDense(in, out, nil), B: make([]float64, out), Activation: act}
-		wd := l.W.RawMatrix().Data
-		for k, v := range w {
-			wd[k] = float64(v)
-		}
-		for k, v := range b {
-			l.B[k] = float64(v)
-		}
-		layers[i] = l
 	}
 	if err := modelio.OnlyThese(name, tensors, tensorNames); err != nil {
-		return nil, modelio.Header{}, fmt.Errorf("load model: %w (layers are %q)", err, meta[MetaLayers])
+		return nil, fmt.Errorf("%w (layers are %q)", err, h.Meta[MetaLayers])
 	}
 	if h.Classes != nil && len(h.Classes) != sizes[len(sizes)-1] {
 		return fail("%d class names for %d outputs", len(h.Classes), sizes[len(sizes)-1])
+	}
+	layers := make([]*Layer, len(names))
+	for i, n := range names {
+		l := &Layer{Name: n, W: mat.NewDense(sizes[i], sizes[i+1], nil), B: make([]float64, sizes[i+1]), Activation: acts[i]}
+		wd := l.W.RawMatrix().Data
+		for k, v := range w[i] {
+			wd[k] = float64(v)
+		}
+		for k, v := range b[i] {
+			l.B[k] = float64(v)
+		}
+		layers[i] = l
 	}
 	net, err := NewNetwork(layers...)
 	if err != nil {
 		return fail("%v", err)
 	}
-	return net, h, nil
+	return net, nil
+}
+
+// layerSpec returns the layers a header describes: their names, their
+// activations and the sizes (the input, then each layer's output), after
+// checking the architecture, the version, the dtype and that the metadata
+// "input" agrees with the first size.
+func layerSpec(h modelio.Header) ([]string, []Activation, []int, error) {
+	meta := h.Meta
+	switch {
+	case h.Model != ModelName:
+		return nil, nil, nil, fmt.Errorf("model %q, want %q (not a network saved by recog q3)", h.Model, ModelName)
+	case meta[MetaVersion] != "1" && meta[MetaVersion] != ModelVersion:
+		return nil, nil, nil, fmt.Errorf("format version %q, this program reads versions 1 and %s", meta[MetaVersion], ModelVersion)
+	case meta[MetaDType] != "F32":
+		return nil, nil, nil, fmt.Errorf("dtype %q, want F32", meta[MetaDType])
+	}
+	names := strings.Split(meta[MetaLayers], ",")
+	actText := strings.Split(meta[MetaActivations], ",")
+	sizeText := strings.Split(meta[MetaSizes], ",")
+	if meta[MetaLayers] == "" || len(actText) != len(names) || len(sizeText) != len(names)+1 {
+		return nil, nil, nil, fmt.Errorf("metadata lists %d layers, %d activations and %d sizes: want k, k and k+1 with k ≥ 1",
+			len(names), len(actText), len(sizeText))
+	}
+	acts := make([]Activation, len(names))
+	for i, n := range names {
+		if n == "" || slices.Contains(names[:i], n) {
+			return nil, nil, nil, fmt.Errorf("layer names %q: want distinct non-empty names", meta[MetaLayers])
+		}
+		a, err := ParseActivation(actText[i])
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("layer %q: %v", n, err)
+		}
+		acts[i] = a
+	}
+	sizes := make([]int, len(sizeText))
+	for i, s := range sizeText {
+		var err error
+		if sizes[i], err = strconv.Atoi(s); err != nil || sizes[i] < 1 {
+			return nil, nil, nil, fmt.Errorf("size %q in %q: want a positive integer", s, meta[MetaSizes])
+		}
+	}
+	if h.Input != nil && !slices.Equal(h.Input, sizes[:1]) {
+		return nil, nil, nil, fmt.Errorf("metadata %q is %v but the first layer takes %d inputs (%q is %q)", modelio.KeyInput, h.Input, sizes[0], MetaSizes, meta[MetaSizes])
+	}
+	return names, acts, sizes, nil
 }

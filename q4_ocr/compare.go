@@ -2,7 +2,9 @@ package ocr
 
 import (
 	"fmt"
+	"io"
 	"path/filepath"
+	"strings"
 )
 
 // Comparison is several readers on the same photos (Compare).
@@ -57,10 +59,53 @@ func Compare(photos []Photo, readers []Reader) (*Comparison, error) {
 	return c, nil
 }
 
+// NoLetters returns, for each photo on which no letter was found, an error
+// wrapping ErrNoLetters that names it (the readers all find the same
+// letters: the first reader's readings are looked at).
+func (c *Comparison) NoLetters() []error {
+	var errs []error
+	if len(c.Readings) == 0 {
+		return nil
+	}
+	for _, rd := range c.Readings[0] {
+		if len(rd.Result.Lines) == 0 {
+			errs = append(errs, fmt.Errorf("%w on %s", ErrNoLetters, rd.Photo.Path))
+		}
+	}
+	return errs
+}
+
 // key returns "<name>_<measure>", or measure when name is "".
 func key(name, measure string) string {
 	if name == "" {
 		return measure
 	}
 	return name + "_" + measure
+}
+
+// WriteTable writes the CER of each reader on each photo and overall, then
+// the texts of the readers whose name starts with "emnist" (`recog q7 ocr`).
+func (c *Comparison) WriteTable(w io.Writer) {
+	fmt.Fprintf(w, "CER per photo (word rule: ocr.ReadWords)\n%-12s %6s", "photo", "chars")
+	for _, r := range c.Readers {
+		fmt.Fprintf(w, " %13s", r)
+	}
+	fmt.Fprintln(w)
+	var texts strings.Builder
+	for j, rd := range c.Readings[0] {
+		fmt.Fprintf(w, "%-12s %6d", rd.Photo.Name(), rd.Score.Chars)
+		for i, r := range c.Readers {
+			fmt.Fprintf(w, " %13.4f", c.Readings[i][j].Score.CER)
+			if strings.HasPrefix(r, "emnist") {
+				fmt.Fprintf(&texts, "--- %s (%s)\n%s\n", rd.Photo.Name(), r, c.Readings[i][j].Result.Text)
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "%-12s %6d", "overall", c.Totals[0].Chars)
+	for _, t := range c.Totals {
+		fmt.Fprintf(w, " %13.4f", t.CER())
+	}
+	fmt.Fprintln(w)
+	fmt.Fprint(w, texts.String())
 }

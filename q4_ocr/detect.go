@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"errors"
+	"fmt"
 	"image"
 	"math"
 	"slices"
@@ -97,7 +98,8 @@ func Detect(img image.Image) (*Page, error) {
 	f := workingFactor(b.Dx(), b.Dy(), workingSide)
 	light := lightness(img, f)
 	if light.w == 0 || light.h == 0 {
-		return nil, errors.New("ocr: image smaller than the working scale")
+		return nil, fmt.Errorf("%w: the image is %d x %d pixels, too thin to hold letters (its shorter side is under %d px)",
+			ErrNoLetters, b.Dx(), b.Dy(), f)
 	}
 	bg := background(light, bgCell, bgQuantile)
 	ink := light // reuse the buffer
@@ -109,7 +111,7 @@ func Detect(img image.Image) (*Page, error) {
 	page := &Page{Ink: ink.pix, Scale: f, Threshold: float64(t), Width: ink.w, Height: ink.h,
 		OrigWidth: b.Dx(), OrigHeight: b.Dy()}
 	var bin *binary
-	if inkContrast(t) {
+	if inkContrast(ink.pix, t) {
 		bin = hysteresis(ink, t, lowRatio*t)
 	} else {
 		bin = newBinary(ink.w, ink.h) // a blank page: no ink at all
@@ -134,11 +136,41 @@ func Detect(img image.Image) (*Page, error) {
 	return page, nil
 }
 
-// inkContrast reports whether the page has ink at all: Otsu's threshold
-// always splits a histogram, so on a blank page it splits paper noise. Ink is
-// accepted when the threshold is at least 0.15 (15% darker than the paper).
-func inkContrast(t float32) bool {
-	return t >= 0.15
+// The rule telling ink from paper noise (inkContrast).
+const (
+	minInkContrast = 0.15 // Otsu thresholds from here up always split ink from paper
+	minFaintGap    = 0.05 // below: the ink class at least this much darker than the paper class …
+	minFaintSep    = 8    // … and this many standard deviations of the paper class
+)
+
+// inkContrast reports whether the page has ink at all: Otsu's threshold t
+// always splits a histogram, so on a blank page it splits paper noise. Ink
+// is accepted when t ≥ 0.15 (ink 15% darker than the paper or more splits
+// there). Below, it is faint ink (a light pencil, a semi-transparent layer
+// composited on white) when the classes t splits are far apart for the
+// paper's own noise: the mean strength of the ink class (s ≥ t) is at least
+// 0.05 above the paper class's (s < t) and at least 8 of the paper class's
+// standard deviations above it. Crops of blank paper of the sample photos
+// and test pages stay blank (TestBlankPaperStaysBlank).
+func inkContrast(s []float32, t float32) bool {
+	if t >= minInkContrast {
+		return true
+	}
+	var n0, n1 int
+	var s0, q0, s1 float64
+	for _, v := range s {
+		if v < t {
+			n0, s0, q0 = n0+1, s0+float64(v), q0+float64(v)*float64(v)
+		} else {
+			n1, s1 = n1+1, s1+float64(v)
+		}
+	}
+	if n0 == 0 || n1 == 0 {
+		return false
+	}
+	m0, m1 := s0/float64(n0), s1/float64(n1)
+	sd0 := math.Sqrt(max(q0/float64(n0)-m0*m0, 0))
+	return m1-m0 >= minFaintGap && m1-m0 >= minFaintSep*sd0
 }
 
 // hysteresis keeps the pixels ≥ low that are 8-connected to a pixel ≥ high.

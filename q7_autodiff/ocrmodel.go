@@ -2,6 +2,7 @@ package autodiff
 
 import (
 	"fmt"
+	"slices"
 
 	"recog/internal/modelio"
 	nn "recog/q2_nn"
@@ -16,14 +17,14 @@ type OCRModel struct {
 	Probs ocr.Probs
 	Desc  string
 	Close func()
+	CNN   bool // an EMNIST CNN, read through EMNISTProbs (else a Q3 network)
 }
 
 // OpenOCRModel opens the model that `recog ocr --model spec` reads with:
 // spec "" is the embedded small EMNIST CNN (DefaultOCRModel), "q3" the Q3
-// network embedded in q3_train, anything else a model file whose header
-// says what it holds (recog/internal/modelio): a q2 network saved by
-// `recog q3 --save` (nn.LoadModel) or an EMNIST CNN saved by
-// `recog q7 emnist[-small]` (nets.LoadOCRModel, read through EMNISTProbs).
+// network embedded in q3_train, anything else a model file
+// (modelio.ReadFile, ParseOCRModel). Errors about the file start with its
+// name.
 func OpenOCRModel(spec string) (*OCRModel, error) {
 	switch spec {
 	case "":
@@ -32,7 +33,7 @@ func OpenOCRModel(spec string) (*OCRModel, error) {
 			return nil, err
 		}
 		desc := fmt.Sprintf("embedded small EMNIST CNN (q7_autodiff/model/%s, %d parameters)", DefaultOCRModelFile, m.NumParams())
-		return &OCRModel{Probs: EMNISTProbs(m, nil), Desc: desc, Close: m.Close}, nil
+		return &OCRModel{Probs: EMNISTProbs(m, nil), Desc: desc, Close: m.Close, CNN: true}, nil
 	case "q3":
 		net, h, err := train.DefaultModel()
 		if err != nil {
@@ -40,34 +41,52 @@ func OpenOCRModel(spec string) (*OCRModel, error) {
 		}
 		return networkModel(net, h, "embedded Q3 network (q3_train/model/"+train.DefaultModelFile+")")
 	}
-	_, h, err := modelio.Read(spec)
+	buf, err := modelio.ReadFile(spec)
 	if err != nil {
-		return nil, fmt.Errorf("--model: %w", err)
+		return nil, err
+	}
+	return ParseOCRModel(spec, buf)
+}
+
+// ParseOCRModel is OpenOCRModel on the bytes of a model file (named name in
+// errors): its header (recog/internal/modelio) says what it holds, a q2
+// network saved by `recog q3 --save` (nn.ModelFrom) or an EMNIST CNN saved
+// by `recog q7 emnist[-small]` (nets.OCRModelFrom, read through
+// EMNISTProbs). The input shape is checked against the photos' crops
+// ([1 28 28] for a CNN) and the tensors against the architecture before
+// the network is built.
+func ParseOCRModel(name string, buf []byte) (*OCRModel, error) {
+	h, err := modelio.ParseHeader(name, buf)
+	if err != nil {
+		return nil, err
+	}
+	if want := []int{1, EMNISTSide, EMNISTSide}; h.Model != nn.ModelName && h.Input != nil && !slices.Equal(h.Input, want) {
+		return nil, fmt.Errorf("%s: model %s takes inputs of shape %v, want an EMNIST model of %v", name, h.Model, h.Input, want)
+	}
+	ts, h, err := modelio.Parse(name, buf)
+	if err != nil {
+		return nil, err
 	}
 	switch {
 	case h.Model == nn.ModelName:
-		net, h, err := nn.LoadModel(spec)
+		net, err := nn.ModelFrom(name, ts, h)
 		if err != nil {
 			return nil, err
 		}
-		m, err := networkModel(net, h, "Q3 network "+spec)
+		m, err := networkModel(net, h, "Q3 network "+name)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", spec, err)
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		return m, nil
 	case h.Input != nil:
-		m, err := nets.LoadOCRModel(spec)
+		m, err := nets.OCRModelFrom(name, ts, h)
 		if err != nil {
 			return nil, err
 		}
-		if m.InputSize() != EMNISTSide*EMNISTSide || len(m.Input) != 3 {
-			m.Close()
-			return nil, fmt.Errorf("%s: model %s takes %v inputs, want an EMNIST model of [1 %d %d]", spec, m.Name, m.Input, EMNISTSide, EMNISTSide)
-		}
-		desc := fmt.Sprintf("%s %s (%d parameters)", m.Name, spec, m.NumParams())
-		return &OCRModel{Probs: EMNISTProbs(m, nil), Desc: desc, Close: m.Close}, nil
+		desc := fmt.Sprintf("%s %s (%d parameters)", m.Name, name, m.NumParams())
+		return &OCRModel{Probs: EMNISTProbs(m, nil), Desc: desc, Close: m.Close, CNN: true}, nil
 	}
-	return nil, fmt.Errorf("%s: not a model of recog q3 --save (model %q) or of recog q7 emnist[-small] (a model with an input shape)", spec, nn.ModelName)
+	return nil, fmt.Errorf("%s: not a model of recog q3 --save (model %q) or of recog q7 emnist[-small] (a model with an input shape)", name, nn.ModelName)
 }
 
 // networkModel returns a Q3 network as an OCRModel, its outputs named by

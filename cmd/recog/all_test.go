@@ -19,6 +19,7 @@ import (
 // report: every section and write-up question, every figure, the metrics of
 // every stage, and that each number shown equals the one in metrics.json.
 func TestAllQuick(t *testing.T) {
+	skipTrainingIfShort(t)
 	var dataDir string
 	for _, set := range []string{"nist36", "images", "mnist", "emnist", "flowers17", "squeezenet"} {
 		dataDir = filepath.Dir(datatest.Dir(t, set))

@@ -65,8 +65,8 @@ scripts/bench_gemm.sh our GEMM with OpenBLAS.`
 func runBench(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", benchHelp, stderr)
 	pattern := fs.String("run", "", "only the cases whose name matches `REGEXP`")
-	repeat := fs.Int("repeat", 5, "timed runs of each case")
-	threads := fs.Int("threads", 0, "threads per matrix product (0 keeps the default: GOMAXPROCS, or OPENBLAS_NUM_THREADS or one per CPU for OpenBLAS)")
+	repeat := fs.IntRange("repeat", 5, 1, 1000, "timed runs of each case")
+	threads := fs.IntRange("threads", 0, 0, 1024, "threads per matrix product (0: the default, GOMAXPROCS, or OPENBLAS_NUM_THREADS or one per CPU for OpenBLAS)")
 	dataDir := fs.String("data", "", "data `DIR` (default <repo>/data)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -74,9 +74,6 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	}
 	if len(pos) > 0 {
 		return usagef("unexpected arguments %q", pos)
-	}
-	if *repeat < 1 {
-		return usagef("--repeat %d: want ≥ 1", *repeat)
 	}
 	re, err := regexp.Compile(*pattern)
 	if err != nil {

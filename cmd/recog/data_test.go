@@ -96,7 +96,7 @@ func (c *cancelAfter) Err() error {
 	return nil
 }
 
-// Ctrl-C (the context of fetchSets canceled, as signal.NotifyContext does in
+// Ctrl-C (the context of data.FetchSets canceled, as signal.NotifyContext does in
 // runData) before or during a copy: recog data stops, says so, reports
 // counts that add up, leaves no partial file and exits 1.
 func TestDataInterrupted(t *testing.T) {
@@ -119,7 +119,7 @@ func TestDataInterrupted(t *testing.T) {
 		ctx.n.Store(tc.after)
 		dir := t.TempDir()
 		var out, errs bytes.Buffer
-		err := fetchSets(ctx, []data.Set{images, nist36}, data.FetchOptions{Dir: dir, Mirror: mirror, NoDownload: true}, &out, &errs)
+		err := data.FetchSets(ctx, []data.Set{images, nist36}, data.FetchOptions{Dir: dir, Mirror: mirror, NoDownload: true}, &out, &errs)
 		require.ErrorIs(t, err, data.ErrInterrupted)
 		require.ErrorContains(t, err, "interrupted: run recog data again to finish")
 		require.Contains(t, out.String(), tc.want)

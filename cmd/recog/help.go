@@ -1,8 +1,25 @@
 package main
 
 import (
+	"embed"
 	"io"
 )
+
+// helpFiles are the descriptions of the commands printed by -h and `recog
+// help COMMAND`, one text file per command (help/q3.txt, ...).
+//
+//go:embed help/*.txt
+var helpFiles embed.FS
+
+// helpText returns the description help/<name>.txt; a missing one is a
+// programmer error.
+func helpText(name string) string {
+	b, err := helpFiles.ReadFile("help/" + name + ".txt")
+	if err != nil {
+		panic("recog: no help text " + name)
+	}
+	return string(b)
+}
 
 func init() {
 	register(command{
@@ -19,6 +36,10 @@ func runHelp(args []string, stdout, stderr io.Writer) error {
 		printUsage(stdout)
 		return nil
 	case 1:
+		if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
+			printUsage(stderr) // -h prints to stderr, as every command's does
+			return nil
+		}
 		c, ok := commands[args[0]]
 		if !ok {
 			return usagef("unknown command %q", args[0])

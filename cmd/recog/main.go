@@ -15,7 +15,8 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strings"
+
+	"recog/internal/cli"
 )
 
 // command is one subcommand of recog.
@@ -39,62 +40,26 @@ func register(c command) {
 
 // usageError marks a command-line mistake: recog prints it with the usage
 // and exits with status 2.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
+type usageError = cli.UsageError
 
 // usagef returns a usageError.
-func usagef(format string, args ...any) error {
-	return usageError{fmt.Errorf(format, args...)}
-}
+func usagef(format string, args ...any) error { return cli.Usagef(format, args...) }
 
-// newFlagSet returns a flag set for the registered command name whose -h
+// newFlagSet returns the flag set of the registered command name: its -h
 // prints the command's synopsis (its usage field), the description and the
-// flags to stderr.
-func newFlagSet(name, description string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		usage := name
-		if c, ok := commands[name]; ok && c.usage != "" {
-			usage = c.usage
-		}
-		fmt.Fprintf(stderr, "usage: recog %s\n\n%s\n", usage, strings.TrimSpace(description))
-		var has bool
-		fs.VisitAll(func(*flag.Flag) { has = true })
-		if has {
-			fmt.Fprintf(stderr, "\nflags:\n")
-			fs.PrintDefaults()
-		}
+// flags to stderr, and its Parse checks the bounded flags (internal/cli).
+func newFlagSet(name, description string, stderr io.Writer) *cli.FlagSet {
+	usage := name
+	if c, ok := commands[name]; ok && c.usage != "" {
+		usage = c.usage
 	}
-	return fs
+	return cli.New(name, usage, description, stderr)
 }
 
-// parseInterleaved parses flags that may come before, between or after
-// positional arguments ("recog data nist36 --mirror DIR") and returns the
-// positional arguments. "--" ends flag parsing. Errors are usageErrors, and
-// flag.ErrHelp is returned as is.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, usageError{err}
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if len(args) > 0 && len(rest) < len(args) && args[len(args)-len(rest)-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-}
+// parseInterleaved parses the flags of fs, which may come before, between
+// or after the positional arguments, checks them and returns the
+// positional arguments (cli.FlagSet.Parse).
+func parseInterleaved(fs *cli.FlagSet, args []string) ([]string, error) { return fs.Parse(args) }
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -132,6 +97,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
+// printUsage prints the commands, then the rules every command follows
+// (help/recog.txt).
 func printUsage(w io.Writer) {
 	fmt.Fprintf(w, "recog: neural networks for recognition (CMU 16-720 HW5) in Go\n\nusage: recog COMMAND [flags]\n\ncommands:\n")
 	names := make([]string, 0, len(commands))
@@ -142,5 +109,5 @@ func printUsage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintf(w, "\nrun `recog help COMMAND` (or `recog COMMAND -h`) for a command's flags\n")
+	fmt.Fprintf(w, "\nrun `recog help COMMAND` (or `recog COMMAND -h`) for a command's flags\n\n%s", helpText("recog"))
 }

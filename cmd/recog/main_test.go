@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +19,15 @@ func recog(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	code := run(args, &out, &errb)
 	return code, out.String(), errb.String()
+}
+
+// skipTrainingIfShort skips a test that trains a network under go test
+// -short (the quick tier).
+func skipTrainingIfShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("trains a network: not in the -short tier")
+	}
 }
 
 func TestUsageAndUnknownSets(t *testing.T) {
@@ -47,21 +55,6 @@ func TestUsageAndUnknownSets(t *testing.T) {
 			require.Contains(t, errs, tc.err)
 		})
 	}
-}
-
-func TestSetsAndFlagsInterleaved(t *testing.T) {
-	fs := flag.NewFlagSet("x", flag.ContinueOnError)
-	m := fs.String("mirror", "", "")
-	v := fs.Bool("v", false, "")
-	pos, err := parseInterleaved(fs, []string{"nist36", "--mirror", "/m", "images", "-v", "--", "-notaflag"})
-	require.NoError(t, err)
-	require.Equal(t, []string{"nist36", "images", "-notaflag"}, pos)
-	require.Equal(t, "/m", *m)
-	require.True(t, *v)
-
-	fs.SetOutput(&bytes.Buffer{})
-	_, err = parseInterleaved(fs, []string{"a", "--mirror"})
-	require.ErrorAs(t, err, &usageError{})
 }
 
 // fakeMirror copies the images set into a new mirror folder the test may spoil.

@@ -41,6 +41,7 @@ func TestQ3Usage(t *testing.T) {
 // that every figure, metrics.json (flat snake_case keys) and a loadable
 // model are written.
 func TestQ3OneEpoch(t *testing.T) {
+	skipTrainingIfShort(t)
 	dir := datatest.Dir(t, "nist36")
 	out := t.TempDir()
 	code, stdout, errs := recog("q3", "--epochs", "1", "--data", filepath.Dir(dir), "--out", out, "--float32")

@@ -3,11 +3,13 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"recog/internal/cli"
+	"recog/internal/pipeline"
 	autodiff "recog/q7_autodiff"
 )
 
@@ -34,13 +36,7 @@ func init() {
 
 func runQ7(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		names := slices.Sorted(func(yield func(string) bool) {
-			for n := range q7Runners {
-				if !yield(n) {
-					return
-				}
-			}
-		})
+		names := slices.Sorted(maps.Keys(q7Runners))
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 			fmt.Fprintf(stderr, "usage: recog q7 TASK [flags]\n\ntasks: %s\nrun `recog q7 TASK -h` for a task's flags\n", strings.Join(names, ", "))
 			return nil
@@ -54,76 +50,39 @@ func runQ7(args []string, stdout, stderr io.Writer) error {
 	return r(args[1:], stdout, stderr)
 }
 
-const q7Help = `
-Trains one Q7.1 network with gorgonia (float32) and writes to DIR:
-  q7_TASK_acc.png, q7_TASK_loss.png  accuracy and loss per epoch (training
-                                     and validation, or test for MNIST and
-                                     EMNIST, which have no validation split)
-  q7_TASK.safetensors                the trained parameters
-  metrics.json                       test_acc, the curves, s_per_epoch,
-                                     samples_per_s, ...
-Tasks: mlp (the Q3 network on NIST36), mnist-exact (the speed-comparison CNN
-as PyTorch ran it: 3 epochs, Adam 1e-3, batch 64), mnist (that CNN with
-dropout and a decaying rate), nist36, emnist (the CNN on 32x32 NIST36 and
-on EMNIST Balanced), emnist-small (the 59k-parameter EMNIST CNN embedded
-as the default model of ` + "`recog ocr`" + `). ` + "`recog q7 flowers -h`" + ` and
-` + "`recog q7 ocr -h`" + ` describe Q7.2 and Q7.1.4's photo reading. Build with -tags openblas for OpenBLAS matrix products
-(docs/q7_autodiff.md#speed). --limit N trains on the first N training
-examples only (quick runs).`
-
 func runQ7Task(name string, args []string, stdout, stderr io.Writer) error {
 	t := autodiff.Tasks[name]
-	fs := newFlagSet("q7", q7Help, stderr)
-	epochs := fs.Int("epochs", t.Epochs, "epochs")
+	fs := newFlagSet("q7", helpText("q7"), stderr)
+	epochs := fs.IntRange("epochs", t.Epochs, 1, cli.MaxEpochs, "epochs")
 	seed := fs.Uint64("seed", 1, "random seed of initialisation, batch order and dropout")
-	limit := fs.Int("limit", 0, "train on the first N training examples only (0: all)")
+	limit := fs.IntRange("limit", 0, 0, cli.MaxExamples, "train on the first N training examples only (0: all)")
 	dataDir := fs.String("data", "", "data `DIR` (default <repo>/data)")
-	out := fs.String("out", "out/q7", "output `DIR`")
+	out := fs.OutDir("out", "out/q7", "output `DIR`")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
-	if err := noArgs(pos); err != nil {
+	if err := cli.NoArgs(pos); err != nil {
 		return err
 	}
-	if err := checkFlags(want{*epochs <= 0, "epochs", *epochs, "> 0"}, want{*limit < 0, "limit", *limit, "≥ 0"}); err != nil {
+	if err := needData(dataOr(*dataDir), t.Set); err != nil {
 		return err
 	}
-	opt := autodiff.Options{Epochs: *epochs, Seed: *seed, TrainLimit: *limit, Progress: stderr}
-	res, err := q7Task(t, dataOr(*dataDir), opt, *out, true, stdout)
+	s, err := autodiff.LoadTaskData(t, dataOr(*dataDir))
 	if err != nil {
 		return err
 	}
-	res.Model.Close()
+	res, err := autodiff.Run(t, s, autodiff.Options{Epochs: *epochs, Seed: *seed, TrainLimit: *limit, Progress: stderr})
+	if err != nil {
+		return err
+	}
+	defer res.Model.Close()
+	if err := pipeline.Write(*out, res.Metrics, res.Figures); err != nil {
+		return err
+	}
+	if err := res.Model.Save(filepath.Join(*out, "q7_"+t.Name+".safetensors")); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s\nwrote %s\n", res.Metrics.Summary(), *out)
 	return nil
-}
-
-// q7Task runs a Q7.1 task (autodiff.Run) on the data of dataDir and writes
-// its figures, metrics.json and, with save, the model q7_<task>.safetensors
-// into out; the caller closes the result's model: `recog q7 TASK` and the
-// q7 stages of `recog all`.
-func q7Task(t autodiff.Task, dataDir string, opt autodiff.Options, out string, save bool, stdout io.Writer) (*autodiff.Result, error) {
-	if _, err := os.Stat(filepath.Join(dataDir, t.Set)); err != nil {
-		return nil, fmt.Errorf("%w (run `recog data %s` first)", err, t.Set)
-	}
-	s, err := autodiff.LoadTaskData(t, dataDir)
-	if err != nil {
-		return nil, err
-	}
-	res, err := autodiff.Run(t, s, opt)
-	if err != nil {
-		return nil, err
-	}
-	err = writeRun(out, res.Metrics, res.Figures)
-	if err == nil && save {
-		err = res.Model.Save(filepath.Join(out, fmt.Sprintf("q7_%s.safetensors", t.Name)))
-	}
-	if err != nil {
-		res.Model.Close()
-		return nil, err
-	}
-	m := res.Metrics
-	fmt.Fprintf(stdout, "q7 %s: test accuracy %.4f (loss %.4f), %.1f s/epoch, %.0f samples/s (%s BLAS); wrote %s\n",
-		t.Name, m.TestAcc, m.TestLoss, m.SPerEpoch, m.SamplesPerSec, m.BLAS, out)
-	return res, nil
 }

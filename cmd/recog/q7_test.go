@@ -33,6 +33,7 @@ func TestQ7Usage(t *testing.T) {
 // and checks its files: the two figures and a metrics.json with both models'
 // test accuracies (far from the full run's, which docs/q7_autodiff.md gives).
 func TestQ7FlowersTiny(t *testing.T) {
+	skipTrainingIfShort(t)
 	dir := filepath.Dir(datatest.Dir(t, "flowers17"))
 	datatest.Dir(t, "squeezenet")
 	out := t.TempDir()

@@ -3,21 +3,23 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"recog/internal/data"
-	"recog/internal/metrics"
-	"recog/internal/progress"
+	"recog/internal/pipeline"
 	"recog/internal/viz"
-	nn "recog/q2_nn"
 )
 
-// writeRun writes a run's figures and its metrics.json into dir.
-func writeRun(dir string, m any, figs []viz.Figure) error {
-	if err := viz.SaveFigures(dir, figs); err != nil {
+// writeRun writes a run's figures and its metrics.json into dir
+// (pipeline.Write), then prints the run's summary and the folder.
+func writeRun(dir string, m any, figs []viz.Figure, summary string, stdout io.Writer) error {
+	if err := pipeline.Write(dir, m, figs); err != nil {
 		return err
 	}
-	return metrics.Write(filepath.Join(dir, "metrics.json"), m)
+	fmt.Fprintf(stdout, "%s\nwrote %s\n", summary, dir)
+	return nil
 }
 
 // dataOr returns dir, or data.DefaultDir() when dir is "".
@@ -28,40 +30,25 @@ func dataOr(dir string) string {
 	return dir
 }
 
-// noArgs is a usage error for positional arguments of a command that takes
-// none.
-func noArgs(pos []string) error {
-	if len(pos) > 0 {
-		return usagef("unexpected arguments %q", pos)
-	}
-	return nil
-}
-
-// want is one check of a flag's value: when bad, the usage error is
-// "--flag value: want ...".
-type want struct {
-	bad   bool
-	flag  string
-	value any
-	want  string
-}
-
-// checkFlags returns the usage error of the first bad flag.
-func checkFlags(ws ...want) error {
-	for _, w := range ws {
-		if w.bad {
-			return usagef("--%s %v: want %s", w.flag, w.value, w.want)
+// needData returns an error naming the first of sets missing from the data
+// folder dir, with the command that fetches it.
+func needData(dir string, sets ...string) error {
+	for _, set := range sets {
+		if _, err := os.Stat(filepath.Join(dir, set)); err != nil {
+			return fmt.Errorf("%w (run `recog data %s` first)", err, set)
 		}
 	}
 	return nil
 }
 
-// epochBar returns a progress bar over epochs and the callback advancing it
-// with the latest numbers.
-func epochBar(stderr io.Writer, total int, desc string) (*progress.Bar, func(nn.EpochMetrics)) {
-	bar := progress.New(stderr, int64(total), desc)
-	return bar, func(m nn.EpochMetrics) {
-		bar.Describe(fmt.Sprintf("%s: train %.3f valid %.3f", desc, m.TrainAcc, m.ValidAcc))
-		bar.Add(1)
+// photosFailed prints the error of each photo that failed and returns an
+// error counting them ("N of M photos failed"), or nil when none did.
+func photosFailed(stderr io.Writer, cmd string, errs []error, total int) error {
+	for _, err := range errs {
+		fmt.Fprintf(stderr, "recog %s: %s\n", cmd, strings.TrimPrefix(err.Error(), "ocr: "))
 	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%d of %d photos failed (the reasons are above)", len(errs), total)
 }

@@ -17,11 +17,19 @@
 // Files written before this convention are read too: the Q3 network that
 // `recog q3` saved then (and that q3_train embeds) names its architecture in
 // "format" and its classes as one comma-separated string.
+//
+// Reading checks before it allocates: a file beyond MaxFileBytes, or that
+// is not a regular file (a folder, /dev/zero, a pipe), is refused before it
+// is read; the safetensors header is checked (check.go) before any tensor
+// is decoded, with errors that say what is wrong with which file and
+// tensor (truncated, another dtype, overlapping or missing data); Take
+// refuses a tensor of the wrong shape or holding NaN or an infinity.
 package modelio
 
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -71,25 +79,40 @@ func Write(path string, tensors map[string]data.Tensor, h Header) error {
 	return data.WriteSafetensors(path, tensors, meta)
 }
 
-// Read reads the model file at path: its tensors and its header.
+// Read reads the model file at path (ReadFile, Parse): its tensors and
+// its header.
 func Read(path string) (map[string]data.Tensor, Header, error) {
-	ts, meta, err := data.ReadSafetensors(path)
+	buf, err := ReadFile(path)
 	if err != nil {
 		return nil, Header{}, err
 	}
-	h, err := parseHeader(path, meta)
-	return ts, h, err
+	return Parse(path, buf)
 }
 
 // Parse is Read on the bytes of a model file (an embedded one, say); name
-// stands for the file in errors.
+// stands for the file in errors. The header is checked (checkLayout) before
+// any tensor is decoded.
 func Parse(name string, buf []byte) (map[string]data.Tensor, Header, error) {
+	if _, err := checkLayout(name, buf); err != nil {
+		return nil, Header{}, err
+	}
 	ts, meta, err := data.ParseSafetensors(name, buf)
 	if err != nil {
 		return nil, Header{}, err
 	}
 	h, err := parseHeader(name, meta)
 	return ts, h, err
+}
+
+// ParseHeader returns the header of the model file held in buf (named name
+// in errors) after checking its layout (checkLayout), without decoding any
+// tensor: what a reader needs to refuse a file by its metadata at once.
+func ParseHeader(name string, buf []byte) (Header, error) {
+	meta, err := checkLayout(name, buf)
+	if err != nil {
+		return Header{}, err
+	}
+	return parseHeader(name, meta)
 }
 
 func parseHeader(name string, meta map[string]string) (Header, error) {
@@ -120,7 +143,9 @@ func parseHeader(name string, meta map[string]string) (Header, error) {
 }
 
 // Take returns the data of the tensor called name in ts after checking that
-// its shape is want; the errors name the file (file) and the tensor.
+// its shape is want and that every value is finite (a NaN or an infinity
+// makes every output of a network NaN); the errors name the file (file)
+// and the tensor.
 func Take(file string, ts map[string]data.Tensor, name string, want ...int) ([]float32, error) {
 	t, ok := ts[name]
 	if !ok {
@@ -128,6 +153,11 @@ func Take(file string, ts map[string]data.Tensor, name string, want ...int) ([]f
 	}
 	if !slices.Equal(t.Shape, want) {
 		return nil, fmt.Errorf("%s: tensor %q has shape %v, want %v", file, name, t.Shape, want)
+	}
+	for i, v := range t.Data {
+		if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, fmt.Errorf("%s: tensor %q holds %v at index %d: the weights are broken (a training that diverged, or a damaged file)", file, name, v, i)
+		}
 	}
 	return t.Data, nil
 }

@@ -12,10 +12,15 @@
 package pipeline
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 
 	"recog/internal/data"
 	"recog/internal/viz"
@@ -78,9 +83,10 @@ type Stage struct {
 // stages' progress goes, and what one stage hands to a later one.
 type Run struct {
 	DataDir string
+	Mirror  string // the mirror of the data stage ("": $RECOG_MIRROR, else ../shared/data)
 	Set     Settings
 	Log     io.Writer
-	// Fetch makes the data sets complete (the data stage; `recog data`).
+	// Fetch, when set, replaces the data stage's fetching (fetch).
 	Fetch func() error
 
 	nist   *data.Splits
@@ -98,7 +104,7 @@ func (r *Run) Close() {
 
 // Stages are the stages in order.
 var Stages = []Stage{
-	{Name: "data", What: "fetch and verify the data sets", Run: func(r *Run) (*Output, error) { return &Output{}, r.Fetch() }},
+	{Name: "data", What: "fetch and verify the data sets", Run: (*Run).fetch},
 	{Name: "q3", What: "train the Q3 network on NIST36", Needs: []string{"data"}, Run: (*Run).q3},
 	{Name: "q3_sweep", What: "Q3.1.2 learning-rate sweep", Needs: []string{"data"}, Run: (*Run).q3Sweep},
 	{Name: "q4", What: "Q4 read the four photos with the Q3 network", Needs: []string{"data", "q3"}, Run: (*Run).q4},
@@ -111,6 +117,20 @@ var Stages = []Stage{
 	{Name: "q7_emnist", What: "Q7.1.4 CNN on EMNIST Balanced", Needs: []string{"data"}, Run: q7("emnist")},
 	{Name: "q7_emnist_photos", What: "Q7.1.4 the EMNIST CNN on the Q4 photos", Needs: []string{"q7_emnist"}, Run: (*Run).emnistPhotos},
 	{Name: "q7_flowers", What: "Q7.2.1 SqueezeNet fine-tuning and a CNN from scratch on Flowers 17", Needs: []string{"data"}, Run: (*Run).flowers},
+}
+
+// fetch makes every data set complete in DataDir, as `recog data` does
+// (data.FetchSets, its report in the log). Ctrl-C during the fetch stops
+// it cleanly, leaving nothing partial, and fails the stage; after the
+// stage Ctrl-C ends the program again.
+func (r *Run) fetch() (*Output, error) {
+	if r.Fetch != nil {
+		return &Output{}, r.Fetch()
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	opt := data.FetchOptions{Dir: r.DataDir, Mirror: cmp.Or(r.Mirror, data.DefaultMirror())}
+	return &Output{}, data.FetchSets(ctx, data.Sets(), opt, r.Log, r.Log)
 }
 
 // nist36 returns the three NIST36 splits, loaded once for every stage.

@@ -23,6 +23,11 @@ func NewSimpleCNN(name string, side int, classes []string, dropout float64, stoc
 	if side < 6 {
 		return nil, fmt.Errorf("simple CNN: %dx%d input is too small", side, side)
 	}
+	return NewModel(name, []int{1, side, side}, classes, rng, simpleCNNLayers(len(classes), dropout, stock)...)
+}
+
+// simpleCNNLayers are the layers of NewSimpleCNN for k classes.
+func simpleCNNLayers(k int, dropout float64, stock bool) []Layer {
 	var layers []Layer
 	if stock {
 		layers = []Layer{
@@ -45,8 +50,7 @@ func NewSimpleCNN(name string, side int, classes []string, dropout float64, stoc
 	if dropout > 0 {
 		layers = append(layers, Dropout{P: min(2*dropout, 0.9)})
 	}
-	layers = append(layers, Dense{Out: len(classes), Fused: !stock})
-	return NewModel(name, []int{1, side, side}, classes, rng, layers...)
+	return append(layers, Dense{Out: k, Fused: !stock})
 }
 
 // SmallCNNName is the model name (safetensors metadata "model") of the small
@@ -66,11 +70,17 @@ func NewSmallCNN(name string, side int, classes []string, dropout float64, rng *
 	if side < 10 {
 		return nil, fmt.Errorf("small CNN: %dx%d input is too small", side, side)
 	}
-	return NewModel(name, []int{1, side, side}, classes, rng,
+	return NewModel(name, []int{1, side, side}, classes, rng, smallCNNLayers(len(classes), dropout)...)
+}
+
+// smallCNNLayers are the layers of NewSmallCNN for k classes.
+func smallCNNLayers(k int, dropout float64) []Layer {
+	return []Layer{
 		Conv2D{Out: 16, K: 3, ReLU: true}, MaxPool2D{K: 2},
 		Conv2D{Out: 32, K: 3, ReLU: true}, MaxPool2D{K: 2},
 		Dropout{P: dropout},
 		Dense{Out: 64, Fused: true, ReLU: true},
 		Dropout{P: dropout},
-		Dense{Out: len(classes), Fused: true})
+		Dense{Out: k, Fused: true},
+	}
 }

@@ -1,6 +1,7 @@
 package nets
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -36,34 +37,127 @@ type Model struct {
 	eval        *graph  // cached inference graph
 }
 
-// NewModel sets the layers up on the input shape, checks that the last layer
-// gives len(classes) outputs and initialises the parameters from rng.
-func NewModel(name string, input []int, classes []string, rng *rand.Rand, layers ...Layer) (*Model, error) {
-	m := &Model{Name: name, Input: append([]int(nil), input...), Classes: classes, Layers: layers}
-	shape := m.Input
-	for i, l := range layers {
-		m.shapes = append(m.shapes, shape)
+// Size limits of a Model, checked by NewModel before anything is
+// allocated (and so before a model file's tensors are compared with the
+// architecture its header names): the largest model here, SqueezeNet 1.1,
+// has 1.2 million parameters and at most 0.8 million values in one layer's
+// output for one 224 x 224 image.
+const (
+	// MaxParams bounds the number of parameters: 64 Mi float32 values,
+	// 256 MiB.
+	MaxParams = 1 << 26
+	// MaxValues bounds the values of one example at the input and at each
+	// layer's output (the inference graph holds 250 examples of each).
+	MaxValues = 1 << 22
+)
+
+// ErrTooLarge is the error of NewModel (Plan) for a shape beyond MaxParams
+// or MaxValues.
+var ErrTooLarge = errors.New("model too large")
+
+// Planned is a parameter of the model Plan describes: its name, as in
+// Model.Params, and its shape.
+type Planned struct {
+	Name  string
+	Shape []int
+}
+
+// Plan returns the shapes NewModel would give the model: the input shape of
+// each layer, then the output shape, and every parameter's name and shape.
+// It allocates nothing of the model's size and computes sizes without
+// overflow: an input or layer output of more than MaxValues values, or more
+// than MaxParams parameters in total, is an error wrapping ErrTooLarge; a
+// dimension must be positive and the last layer must give len(classes)
+// outputs.
+func Plan(input []int, classes []string, layers ...Layer) (shapes [][]int, params []Planned, err error) {
+	if len(input) == 0 {
+		return nil, nil, errors.New("no input shape")
+	}
+	total := 0
+	shape := slices.Clone(input)
+	for i, l := range append(layers, nil) {
+		if _, err := size(shape, MaxValues); err != nil {
+			if i == 0 {
+				return nil, nil, fmt.Errorf("input %v: %w", input, err)
+			}
+			return nil, nil, fmt.Errorf("layer %d (%v) output %v: %w", i-1, layers[i-1], shape, err)
+		}
+		shapes = append(shapes, shape)
+		if l == nil {
+			break
+		}
 		out, ps, err := l.Setup(shape)
 		if err != nil {
-			return nil, fmt.Errorf("model %s: layer %d: %w", name, i, err)
+			return nil, nil, fmt.Errorf("layer %d: %w", i, err)
 		}
+		for _, p := range ps {
+			n, err := size(p.Shape, MaxParams-total)
+			if err != nil {
+				return nil, nil, fmt.Errorf("layer %d (%v) parameter %s %v: %w (%d parameters before it, at most %d in all)", i, l, p.Name, p.Shape, err, total, MaxParams)
+			}
+			total += n
+			params = append(params, Planned{Name: fmt.Sprintf("%d.%s", i, p.Name), Shape: p.Shape})
+		}
+		shape = out
+	}
+	if len(shape) != 1 || shape[0] != len(classes) {
+		return nil, nil, fmt.Errorf("output shape %v, want %d class logits", shape, len(classes))
+	}
+	return shapes, params, nil
+}
+
+// size returns the product of shape when every dimension is positive and
+// the product is at most limit, computed without overflow; a product over
+// limit is an error wrapping ErrTooLarge.
+func size(shape []int, limit int) (int, error) {
+	n := 1
+	for _, d := range shape {
+		if d < 1 {
+			return 0, fmt.Errorf("dimension %d is not positive", d)
+		}
+		if d > limit/n {
+			return 0, fmt.Errorf("%w: more than %d values", ErrTooLarge, limit)
+		}
+		n *= d
+	}
+	return n, nil
+}
+
+// NewModel sets the layers up on the input shape (Plan, which checks every
+// shape and size first), checks that the last layer gives len(classes)
+// outputs and initialises the parameters from rng.
+func NewModel(name string, input []int, classes []string, rng *rand.Rand, layers ...Layer) (*Model, error) {
+	shapes, planned, err := Plan(input, classes, layers...)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", name, err)
+	}
+	m := &Model{Name: name, Input: slices.Clone(input), Classes: classes, Layers: layers, shapes: shapes}
+	k := 0
+	for i, l := range layers {
 		var idx []int
 		var data [][]float32
-		for _, p := range ps {
+		for range paramsOf(planned[k:], i) {
+			p := planned[k]
+			k++
 			idx = append(idx, len(m.Params))
 			t := tensor.New(tensor.WithShape(p.Shape...), tensor.Of(tensor.Float32))
-			m.Params = append(m.Params, Param{Name: fmt.Sprintf("%d.%s", i, p.Name), Value: t})
+			m.Params = append(m.Params, Param{Name: p.Name, Value: t})
 			data = append(data, t.Data().([]float32))
 		}
 		m.layerParams = append(m.layerParams, idx)
-		l.Init(shape, data, rng)
-		shape = out
-	}
-	m.shapes = append(m.shapes, shape)
-	if len(shape) != 1 || shape[0] != len(classes) {
-		return nil, fmt.Errorf("model %s: output shape %v, want %d class logits", name, shape, len(classes))
+		l.Init(shapes[i], data, rng)
 	}
 	return m, nil
+}
+
+// paramsOf returns how many of planned, from the first, belong to layer i.
+func paramsOf(planned []Planned, i int) int {
+	prefix := fmt.Sprintf("%d.", i)
+	n := 0
+	for n < len(planned) && strings.HasPrefix(planned[n].Name, prefix) {
+		n++
+	}
+	return n
 }
 
 // NumParams returns the number of scalar parameters.
