@@ -182,7 +182,7 @@ func TestNIST36ShortGolden(t *testing.T) {
 // `recog q3 --save` writes for it is compared with the committed one, and
 // the differences, if any, are logged (the committed file predates the
 // metadata convention, so its metadata differs; the README says which
-// tensors must be equal). q4_ocr's TestQ4_4_Q3NetworkFull reads the photos
+// tensors must be equal). q4_ocr's TestQ4_4_Q3Network_Full reads the photos
 // with the retrained network.
 func TestQ3_1_1_Full(t *testing.T) {
 	datatest.Full(t, "Q3: 50 epochs on NIST36, about 1 min")

@@ -47,6 +47,7 @@ func round(v float64, digits int) float64 {
 // is the docs' run itself, with no settings to shorten, so the target is
 // checked here in the default tier rather than in the full one.)
 func TestQ6_NIST36(t *testing.T) {
+	datatest.Trains(t, "PCA fit: the SVD of the 10,716 x 1,024 training set")
 	train, trainSum := datatest.NIST36(t, "train")
 	test, testSum := datatest.NIST36(t, "test")
 	res, err := Run(&data.Splits{Train: train, Test: test}, Options{AutoencoderParams: 68704})

@@ -129,13 +129,17 @@ const FullEnv = "RECOG_FULL"
 // FullTier reports whether RECOG_FULL=1.
 func FullTier() bool { return os.Getenv(FullEnv) == "1" }
 
-// Full marks a test of the full tier: it trains at the settings a docs page
-// reports and asserts the targets (minutes to tens of minutes). It runs
-// only with RECOG_FULL=1 (.ci/run sets it for one pass in the default
-// build) and never with -short; otherwise it skips, saying how to run it.
-// what says what the test trains and roughly how long it takes.
+// Full marks a test of the full tier, named Test..._Full: it trains at the
+// settings a docs page reports and asserts the targets (minutes to tens of
+// minutes). It runs only with RECOG_FULL=1 (.ci/run runs
+// `RECOG_FULL=1 go test -run '_Full$' ./...` in the default build) and
+// never with -short; otherwise it skips, saying how to run it. what says
+// what the test trains and roughly how long it takes.
 func Full(t testing.TB, what string) {
 	t.Helper()
+	if !strings.HasSuffix(t.Name(), "_Full") {
+		t.Fatalf("full-tier test %s must be named Test..._Full: .ci/run and the README select the tier with -run '_Full$'", t.Name())
+	}
 	if testing.Short() {
 		t.Skipf("full tier, not with -short: %s", what)
 	}

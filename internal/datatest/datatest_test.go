@@ -158,16 +158,22 @@ func TestTiers(t *testing.T) {
 	t.Setenv(FullEnv, "")
 	f := &fakeTB{TB: t}
 	Full(f, "50 epochs")
-	require.Contains(t, f.skipped, "RECOG_FULL=1")
-	require.Contains(t, f.skipped, "50 epochs")
-	t.Setenv(FullEnv, "1")
-	f = &fakeTB{TB: t}
-	Full(f, "50 epochs")
-	if testing.Short() {
-		require.Contains(t, f.skipped, "not with -short")
-	} else {
-		require.Empty(t, f.skipped)
-	}
+	require.Contains(t, f.fatal, "must be named Test..._Full", "this test's name does not end in _Full")
+	t.Run("named_Full", func(t *testing.T) {
+		f := &fakeTB{TB: t}
+		Full(f, "50 epochs")
+		require.Empty(t, f.fatal)
+		require.Contains(t, f.skipped, "RECOG_FULL=1")
+		require.Contains(t, f.skipped, "50 epochs")
+		t.Setenv(FullEnv, "1")
+		f = &fakeTB{TB: t}
+		Full(f, "50 epochs")
+		if testing.Short() {
+			require.Contains(t, f.skipped, "not with -short")
+		} else {
+			require.Empty(t, f.skipped)
+		}
+	})
 	f = &fakeTB{TB: t}
 	Trains(f, "5 epochs")
 	require.Equal(t, testing.Short(), f.skipped != "")
