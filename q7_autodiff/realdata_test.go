@@ -60,8 +60,8 @@ func runShort(t *testing.T, s *Splits) shortRun {
 // a fixed order), and the numbers of the golden file. The golden file is
 // made with gonum's BLAS; with -tags openblas the sums are ordered
 // differently and the comparison allows 0.02. The golden records the
-// SHA-256 of the MNIST files: on other data the comparison fails, naming
-// both checksums.
+// SHA-256 of the decompressed MNIST files: on other data the comparison
+// fails, naming both checksums.
 func TestShortRunGolden(t *testing.T) {
 	datatest.Trains(t, "the MNIST CNN, 2 epochs of 384 images, twice")
 	dir := datatest.Dir(t, "mnist")
