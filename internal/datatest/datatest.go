@@ -106,8 +106,8 @@ func fetch(set string) (string, error) {
 	return rep.Dir, nil
 }
 
-// InCI reports whether the environment variable CI is "true" (.ci/run sets it).
-func InCI() bool { return os.Getenv("CI") == "true" }
+// inCI reports whether the environment variable CI is "true" (.ci/run sets it).
+func inCI() bool { return os.Getenv("CI") == "true" }
 
 // Failf is for prerequisites other than the data sets, which Dir fetches:
 // something only the machine's administrator can provide (the Debian fonts
@@ -116,7 +116,7 @@ func InCI() bool { return os.Getenv("CI") == "true" }
 // saying what is missing and how to install it.
 func Failf(t testing.TB, format string, args ...any) {
 	t.Helper()
-	if InCI() {
+	if inCI() {
 		t.Fatalf("CI=true: "+format, args...)
 		return
 	}

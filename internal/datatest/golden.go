@@ -109,7 +109,7 @@ func truthy(v string) bool {
 // code makes, so a CI run with it would check nothing.
 func noUpdateInCI(t testing.TB) {
 	t.Helper()
-	if !InCI() {
+	if !inCI() {
 		return
 	}
 	if on := rewriteSwitches(); on != "" {
@@ -125,7 +125,7 @@ func updateInCIMessage(on string) string {
 func init() {
 	// The environment variables are known before any test runs: a CI run
 	// with them fails at once, in every test binary that compares goldens.
-	if InCI() {
+	if inCI() {
 		var on []string
 		for _, e := range updateEnv {
 			if v := os.Getenv(e); truthy(v) {
