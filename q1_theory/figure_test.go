@@ -26,10 +26,10 @@ func TestQ1_7_ActivationsFigure(t *testing.T) {
 	require.NoError(t, err)
 	png, err := viz.PNG(p, 800, 500)
 	require.NoError(t, err)
-	if datatest.Updating() {
+	if datatest.Updating(t) {
 		dir := datatest.RepoPath(t, "docs", "figures")
 		require.NoError(t, os.MkdirAll(dir, 0o755))
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "q1_activations.png"), png, 0o644))
 	}
-	datatest.Golden(t, "q1_theory").Assert(t, "activations.png", png)
+	datatest.AssertPNG(t, "q1_theory", "activations.png", png)
 }

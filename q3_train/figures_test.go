@@ -7,7 +7,11 @@ import (
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
 
+	"gonum.org/v1/plot"
+
 	"recog/internal/data"
+	"recog/internal/datatest"
+	"recog/internal/viz"
 	nn "recog/q2_nn"
 )
 
@@ -142,21 +146,37 @@ func TestTopConfusions(t *testing.T) {
 	require.Len(t, TopConfusions(counts, nil, 10), 4)
 }
 
+// TestPlots draws the curves of Q3.1.1 and Q3.1.2 from a known history
+// and compares the figures with golden/q3_train/plot_*.png (datatest.AssertPNG:
+// every pixel on every architecture), and checks the refusals.
 func TestPlots(t *testing.T) {
-	hist := []nn.EpochMetrics{
-		{Epoch: 1, TrainAcc: 0.5, ValidAcc: 0.4, TrainLoss: 2, ValidLoss: 2.2},
-		{Epoch: 2, TrainAcc: 0.7, ValidAcc: 0.6, TrainLoss: 1, ValidLoss: 1.3},
+	var hist []nn.EpochMetrics
+	for e := 1; e <= 12; e++ {
+		x := float64(e)
+		hist = append(hist, nn.EpochMetrics{Epoch: e, TrainAcc: 0.9 - 0.8*math.Exp(-x/3), ValidAcc: 0.8 - 0.7*math.Exp(-x/4),
+			TrainLoss: 3.5 * math.Exp(-x/4), ValidLoss: 0.6 + 3*math.Exp(-x/5)})
 	}
-	_, err := AccuracyPlot(hist, "acc")
+	acc, err := AccuracyPlot(hist, "Q3.1.1 accuracy (synthetic)")
 	require.NoError(t, err)
-	_, err = LossPlot(hist, "loss")
+	loss, err := LossPlot(hist, "Q3.1.1 loss (synthetic)")
 	require.NoError(t, err)
+	slow := append([]nn.EpochMetrics(nil), hist...)
+	for i := range slow {
+		slow[i].ValidAcc *= 0.7
+	}
+	s := &SweepResult{Rates: []float64{5e-3, 5e-2, 5e-4}, Runs: []*Result{{History: hist}, {History: slow}, {History: hist[:6]}}}
+	sweep, err := SweepPlot(s, "Q3.1.2 validation accuracy (synthetic)", "accuracy", func(m nn.EpochMetrics) float64 { return m.ValidAcc })
+	require.NoError(t, err)
+	for name, p := range map[string]*plot.Plot{"plot_accuracy.png": acc, "plot_loss.png": loss, "plot_sweep.png": sweep} {
+		b, err := viz.PNG(p, 640, 400)
+		require.NoError(t, err)
+		datatest.AssertPNG(t, "q3_train", name, b)
+	}
+
 	_, err = AccuracyPlot(nil, "acc")
 	require.Error(t, err)
-	hist[1].ValidLoss = math.NaN()
-	_, err = LossPlot(hist, "loss")
+	bad := append([]nn.EpochMetrics(nil), hist...)
+	bad[1].ValidLoss = math.NaN()
+	_, err = LossPlot(bad, "loss")
 	require.Error(t, err, "NaN is refused by viz.Curves")
-	s := &SweepResult{Rates: []float64{1, 2}, Runs: []*Result{{History: hist}, {History: hist}}}
-	_, err = SweepPlot(s, "t", "accuracy", func(m nn.EpochMetrics) float64 { return m.ValidAcc })
-	require.NoError(t, err)
 }

@@ -3,6 +3,7 @@ package train
 import (
 	"math"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"testing"
 
@@ -25,9 +26,7 @@ const thresholdEpochs = 30
 // weights) predicts the validation set as the trained one does. The full
 // 50-epoch run is `recog q3`; its numbers are in docs/q3_train.md.
 func TestNIST36Threshold(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains 30 epochs on NIST36 (about 20 s); skipped with -short")
-	}
+	datatest.Trains(t, "30 epochs on NIST36, about 30 s")
 	tr, _ := datatest.NIST36(t, "train")
 	va, _ := datatest.NIST36(t, "valid")
 	cfg := DefaultConfig()
@@ -101,9 +100,10 @@ func sig(v float64) float64 {
 // golden/q3_train/short_run.json, and the accuracy, loss and weight figures
 // with the PNGs there (drawn from the numbers rounded to 6 decimals, so that
 // the last bits that differ between BLAS builds cannot move a pixel). The
-// comparison is skipped, with both checksums named, when ./data holds
-// another version of NIST36 than the golden files came from.
+// golden records the SHA-256 of the data: on another version of NIST36 the
+// comparison fails, naming both checksums (datatest.RequireSameData).
 func TestNIST36ShortGolden(t *testing.T) {
+	datatest.Trains(t, "5 epochs on 1000 NIST36 images")
 	trAll, trainSum := datatest.NIST36(t, "train")
 	va, validSum := datatest.NIST36(t, "valid")
 	cfg := DefaultConfig()
@@ -150,8 +150,8 @@ func TestNIST36ShortGolden(t *testing.T) {
 	if !datatest.GoldenNumbers(t, "q3_train", "short_run.json", got, &want, map[string][]byte{"short_run_accuracy.png": accPNG, "short_run_loss.png": lossPNG}) {
 		return
 	}
-	datatest.SkipOnOtherData(t, map[string][2]string{"train": {want.TrainSHA256, trainSum}, "valid": {want.ValidSHA256, validSum}})
-	g := datatest.Golden(t, "q3_train")
+	datatest.RequireSameData(t, "golden/q3_train/short_run.json", map[string][2]string{
+		"nist36/" + data.SplitFile("train"): {want.TrainSHA256, trainSum}, "nist36/" + data.SplitFile("valid"): {want.ValidSHA256, validSum}})
 	require.Equal(t, []any{want.TrainRows, want.Epochs, want.LR, want.Batch, want.Hidden, want.Seed},
 		[]any{got.TrainRows, got.Epochs, got.LR, got.Batch, got.Hidden, got.Seed})
 	const rel = 1e-7
@@ -169,6 +169,44 @@ func TestNIST36ShortGolden(t *testing.T) {
 		}
 	}
 	require.Equal(t, want.ConfusionDiag, got.ConfusionDiag)
-	g.Assert(t, "short_run_accuracy.png", accPNG)
-	g.Assert(t, "short_run_loss.png", lossPNG)
+	datatest.AssertPNG(t, "q3_train", "short_run_accuracy.png", accPNG)
+	datatest.AssertPNG(t, "q3_train", "short_run_loss.png", lossPNG)
+}
+
+// TestQ3_1_1_Full is the full tier of Q3: the network trained with the
+// defaults that docs/q3_train.md reports (50 epochs, lr 0.005, batch 32, 64
+// hidden units, seed 1) on the whole NIST36 training set reaches the
+// targets, validation accuracy ≥ 0.75 and test accuracy ≥ 0.77 (the
+// docs: 0.7928 and 0.7872). The same run is the training of the embedded
+// network (ModelConfig, q3_train/model/README.md's command): the model file
+// `recog q3 --save` writes for it is compared with the committed one, and
+// the differences, if any, are logged (the committed file predates the
+// metadata convention, so its metadata differs; the README says which
+// tensors must be equal). q4_ocr's TestQ4_4_Q3Network_Full reads the photos
+// with the retrained network.
+func TestQ3_1_1_Full(t *testing.T) {
+	datatest.Full(t, "Q3: 50 epochs on NIST36, about 1 min")
+	sets := nist36Splits(t)
+	res, err := Run(sets, DefaultConfig(), nil)
+	require.NoError(t, err)
+	f := res.Final()
+	t.Logf("50 epochs: train acc %.4f, valid acc %.4f, test acc %.4f; %.3f s/epoch", f.TrainAcc, f.ValidAcc, res.TestAcc, res.SecondsPerEpoch())
+	require.GreaterOrEqual(t, f.ValidAcc, 0.75, "valid accuracy")
+	require.GreaterOrEqual(t, res.TestAcc, 0.77, "test accuracy")
+
+	if !reflect.DeepEqual(ModelConfig(), DefaultConfig()) { // the defaults have changed since
+		res, err = Run(sets, ModelConfig(), nil)
+		require.NoError(t, err)
+	}
+	path := filepath.Join(t.TempDir(), DefaultModelFile)
+	require.NoError(t, nn.SaveModel(path, res.Net, sets.Train.Classes, res.ModelMeta()))
+	datatest.CompareModelFiles(t, filepath.Join("model", DefaultModelFile), path)
+}
+
+// nist36Splits loads the three NIST36 splits from ./data.
+func nist36Splits(t *testing.T) *data.Splits {
+	tr, _ := datatest.NIST36(t, "train")
+	va, _ := datatest.NIST36(t, "valid")
+	te, _ := datatest.NIST36(t, "test")
+	return &data.Splits{Train: tr, Valid: va, Test: te}
 }

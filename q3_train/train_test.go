@@ -1,6 +1,9 @@
 package train
 
 import (
+	"bytes"
+	"image"
+	"image/png"
 	"math"
 	"testing"
 
@@ -83,6 +86,25 @@ func TestRunLearns(t *testing.T) {
 	require.Len(t, m.Curves.ValidAcc, 8)
 	require.Nil(t, m.DeepLayerRows)
 	require.Equal(t, []string{"q3_accuracy.png", "q3_loss.png", "q3_weights_init.png", "q3_weights_trained.png", "q3_confusion.png"}, figureNames(res.Figures))
+	// The weight figures show the networks they name: decoded, each PNG is
+	// WeightGrid of its network pixel for pixel, and the two differ.
+	var grids [][]uint8
+	for name, net := range map[string]*nn.Network{"q3_weights_init.png": res.Init, "q3_weights_trained.png": res.Net} {
+		f, err := viz.FigureNamed(res.Figures, name)
+		require.NoError(t, err)
+		b, err := f.PNG()
+		require.NoError(t, err)
+		img, err := png.Decode(bytes.NewReader(b))
+		require.NoError(t, err)
+		want, err := WeightGrid(net)
+		require.NoError(t, err)
+		got, ok := img.(*image.Gray)
+		require.True(t, ok, "%s decodes to %T", name, img)
+		require.Equal(t, want.Bounds(), got.Bounds(), name)
+		require.Equal(t, want.Pix, got.Pix, name)
+		grids = append(grids, got.Pix)
+	}
+	require.NotEqual(t, grids[0], grids[1])
 	cfg.DeepClasses = []int{0, 5}
 	deep, err := Run(&data.Splits{Train: tr, Valid: va}, cfg, nil)
 	require.NoError(t, err)

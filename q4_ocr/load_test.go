@@ -140,7 +140,7 @@ func loadFixtures(t testing.TB) map[string][]byte {
 func TestLoadFixturesUpToDate(t *testing.T) {
 	for name, want := range loadFixtures(t) {
 		p := filepath.Join(fixtureDir, name)
-		if datatest.Updating() {
+		if datatest.Updating(t) {
 			require.NoError(t, os.MkdirAll(fixtureDir, 0o755))
 			require.NoError(t, os.WriteFile(p, want, 0o644))
 			continue

@@ -141,7 +141,7 @@ func TestCropsLikeNIST36(t *testing.T) {
 	fig, err := viz.Grid(tiles, 18, viz.GridOptions{Scale: viz.ScaleFixed, Lo: 0, Hi: 1, Upscale: 2, Sep: 2, SepGray: 160,
 		RowLabels: []string{"photo", "photo", "NIST36", "NIST36"}})
 	require.NoError(t, err)
-	datatest.Golden(t, "q4_ocr").Assert(t, "crops_vs_nist36.png", pngBytes(t, fig))
+	datatest.AssertPNG(t, "q4_ocr", "crops_vs_nist36.png", pngBytes(t, fig))
 }
 
 func TestBlankPage(t *testing.T) {
@@ -216,7 +216,7 @@ func TestFailures(t *testing.T) {
 	require.Len(t, f, 2)
 	for name, ex := range f {
 		require.NotEqual(t, ex.CharsPerLine, ex.BoxesPerLine, "%s: the example should break detection", name)
-		g.Assert(t, "fail_"+name+".png", pngBytes(t, ex.Overlay))
+		datatest.AssertPNG(t, "q4_ocr", "fail_"+name+".png", pngBytes(t, ex.Overlay))
 	}
 	js, err := json.MarshalIndent(f, "", " ")
 	require.NoError(t, err)

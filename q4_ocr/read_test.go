@@ -115,7 +115,7 @@ func TestReadPhotos(t *testing.T) {
 				confusions[want[i:i+1]+"->"+got[i:i+1]]++
 			}
 		}
-		if datatest.Updating() {
+		if datatest.Updating(t) {
 			fig := docsPNG(t, OverlayMax(img, r, 1000))
 			require.Less(t, len(fig), 300<<10)
 			require.NoError(t, os.WriteFile(datatest.RepoPath(t, "docs", "figures", "q4_"+name+"_overlay.png"), fig, 0o644))

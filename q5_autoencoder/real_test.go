@@ -42,9 +42,11 @@ func round(v float64, digits int) float64 {
 // few epochs on a subset of the real training set: the loss falls every
 // epoch, the validation PSNR beats reconstructing every image as the mean
 // training image, and the numbers and the figure match the golden files
-// when the data is the version they came from. (The full 100-epoch run is
-// `recog q5`; its numbers are in docs/q5_autoencoder.md.)
+// (the golden records the data's SHA-256; on other data the comparison
+// fails, naming both). The full 100-epoch run is TestQ5_3_2_Full and
+// `recog q5`; its numbers are in docs/q5_autoencoder.md.
 func TestNIST36Short(t *testing.T) {
+	datatest.Trains(t, "5 epochs on 3000 NIST36 images")
 	trainAll, trainSum := datatest.NIST36(t, "train")
 	valid, validSum := datatest.NIST36(t, "valid")
 	train := trainAll.Head(shortRows)
@@ -102,12 +104,29 @@ func TestNIST36Short(t *testing.T) {
 	if !datatest.GoldenNumbers(t, "q5_autoencoder", "short_run.json", got, &want, map[string][]byte{"short_run_valid_reconstructions.png": png}) {
 		return
 	}
-	datatest.SkipOnOtherData(t, map[string][2]string{"train": {want.TrainSHA256, trainSum}, "valid": {want.ValidSHA256, validSum}})
-	g := datatest.Golden(t, "q5_autoencoder")
+	datatest.RequireSameData(t, "golden/q5_autoencoder/short_run.json", map[string][2]string{
+		"nist36/" + data.SplitFile("train"): {want.TrainSHA256, trainSum}, "nist36/" + data.SplitFile("valid"): {want.ValidSHA256, validSum}})
 	require.Equal(t, []any{want.Mode, want.Rows, want.Epochs, want.Seed}, []any{got.Mode, got.Rows, got.Epochs, got.Seed})
 	require.InDeltaSlice(t, want.TrainLoss, got.TrainLoss, 1e-6*want.TrainLoss[0])
 	require.InDeltaSlice(t, want.ValidPSNR, got.ValidPSNR, 1e-5)
 	require.InDelta(t, want.FinalPSNR, got.FinalPSNR, 1e-5)
 	require.Equal(t, want.Dead, got.Dead)
-	g.Assert(t, "short_run_valid_reconstructions.png", png)
+	datatest.AssertPNG(t, "q5_autoencoder", "short_run_valid_reconstructions.png", png)
+}
+
+// TestQ5_3_2_Full is the full tier of Q5: the assignment's recipe at the
+// settings docs/q5_autoencoder.md reports (DefaultOptions: 100 epochs, lr
+// 3e-5, batch 36, momentum 0.9, seed 1) on the whole NIST36 training set
+// reaches the target validation PSNR ≥ 16.5 dB (the docs: 17.087 dB).
+// That the improved recipe beats PCA on the test set is checked where both
+// are reachable, q6_pca's TestQ5_ImprovedBeatsPCA_Full.
+func TestQ5_3_2_Full(t *testing.T) {
+	datatest.Full(t, "Q5: 100 epochs of the autoencoder on NIST36, 2-7 min")
+	train, _ := datatest.NIST36(t, "train")
+	valid, _ := datatest.NIST36(t, "valid")
+	res, err := Run(&data.Splits{Train: train, Valid: valid}, DefaultOptions(), nil)
+	require.NoError(t, err)
+	t.Logf("default recipe, %d epochs: valid PSNR %.3f dB", len(res.History), res.ValidPSNR)
+	require.Len(t, res.History, 100)
+	require.GreaterOrEqual(t, res.ValidPSNR, 16.5)
 }

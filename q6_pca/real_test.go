@@ -9,6 +9,7 @@ import (
 	"recog/internal/data"
 	"recog/internal/datatest"
 	"recog/internal/viz"
+	autoencoder "recog/q5_autoencoder"
 )
 
 // Targets from a numpy reference of the same computation on the mirror's
@@ -38,11 +39,15 @@ func round(v float64, digits int) float64 {
 	return math.Round(v*p) / p
 }
 
-// TestNIST36 fits the PCA of question 6 on the real training set and checks
-// the assignment-level targets (test PSNR to 0.01 dB, variance explained,
-// size and rank of P), then the golden numbers and figure when the data is
-// the version they were made from.
-func TestNIST36(t *testing.T) {
+// TestQ6_NIST36 fits the PCA of question 6 on the real training set and
+// checks the targets (Q6.1 size and rank of P, variance explained, Q6.3
+// test PSNR 17.895 ± 0.01 dB, Q6.4 parameter counts), then the golden
+// numbers and figure. The golden records the data's SHA-256: on another
+// version of NIST36 the comparison fails, naming both checksums. (The fit
+// is the docs' run itself, with no settings to shorten, so the target is
+// checked here in the default tier rather than in the full one.)
+func TestQ6_NIST36(t *testing.T) {
+	datatest.Trains(t, "PCA fit: the SVD of the 10,716 x 1,024 training set")
 	train, trainSum := datatest.NIST36(t, "train")
 	test, testSum := datatest.NIST36(t, "test")
 	res, err := Run(&data.Splits{Train: train, Test: test}, Options{AutoencoderParams: 68704})
@@ -80,13 +85,33 @@ func TestNIST36(t *testing.T) {
 	if !datatest.GoldenNumbers(t, "q6_pca", "pca_nist36.json", got, &want, map[string][]byte{"test_reconstructions.png": png}) {
 		return
 	}
-	datatest.SkipOnOtherData(t, map[string][2]string{"train": {want.TrainSHA256, trainSum}, "test": {want.TestSHA256, testSum}})
-	g := datatest.Golden(t, "q6_pca")
+	datatest.RequireSameData(t, "golden/q6_pca/pca_nist36.json", map[string][2]string{
+		"nist36/" + data.SplitFile("train"): {want.TrainSHA256, trainSum}, "nist36/" + data.SplitFile("test"): {want.TestSHA256, testSum}})
 	require.Equal(t, want.Shown, got.Shown)
 	require.Equal(t, []int{want.Rows, want.Cols, want.Rank}, []int{got.Rows, got.Cols, got.Rank})
 	require.InDelta(t, want.ExplainedVariance, got.ExplainedVariance, 1e-7)
 	require.InDelta(t, want.TestPSNR, got.TestPSNR, 1e-6)
 	require.InDelta(t, want.TrainPSNR, got.TrainPSNR, 1e-6)
 	require.InDeltaSlice(t, want.Variances, got.Variances, 1e-8*want.Variances[0])
-	g.Assert(t, "test_reconstructions.png", png)
+	datatest.AssertPNG(t, "q6_pca", "test_reconstructions.png", png)
+}
+
+// TestQ5_ImprovedBeatsPCA_Full is the full tier's check of Q5's improved
+// recipe against Q6 (docs/q6_pca.md#q63-psnr): the autoencoder trained with
+// ImprovedOptions (150 epochs, the settings docs/q5_autoencoder.md reports)
+// reconstructs the test set with a higher mean PSNR than PCA with 32
+// components (the docs: 19.546 dB against 17.895 dB). It lives here because
+// a later question's tests may import an earlier question (q5), and q5 may
+// not import q6.
+func TestQ5_ImprovedBeatsPCA_Full(t *testing.T) {
+	datatest.Full(t, "Q5 improved recipe: 150 epochs of the autoencoder on NIST36, 3-9 min")
+	train, _ := datatest.NIST36(t, "train")
+	valid, _ := datatest.NIST36(t, "valid")
+	test, _ := datatest.NIST36(t, "test")
+	pc, err := Run(&data.Splits{Train: train, Test: test}, Options{})
+	require.NoError(t, err)
+	ae, err := autoencoder.Run(&data.Splits{Train: train, Valid: valid, Test: test}, autoencoder.ImprovedOptions(), nil)
+	require.NoError(t, err)
+	t.Logf("test PSNR: improved autoencoder %.3f dB (valid %.3f dB), PCA %.3f dB", ae.TestPSNR, ae.ValidPSNR, pc.TestPSNR)
+	require.Greater(t, ae.TestPSNR, pc.TestPSNR)
 }

@@ -1,6 +1,7 @@
 package datatest
 
 import (
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -34,6 +35,28 @@ func FileSHA256(t testing.TB, path string) string {
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// GunzipSHA256 returns the hex SHA-256 of the decompressed bytes of the
+// gzip file at path: what identifies a data file whose compressed bytes may
+// differ between copies of the same data (MNIST's IDX files, accepted by
+// `recog data` as any gzip of the original bytes).
+func GunzipSHA256(t testing.TB, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, z); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil))

@@ -2,8 +2,6 @@ package pagegen
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"image"
 	"image/jpeg"
@@ -304,8 +302,9 @@ func TestCommittedSet(t *testing.T) {
 // TestCommittedPages regenerates the set and compares it with
 // testdata/pages byte for byte. It needs the Debian font packages (under
 // CI=true a missing font fails the test and names the package) and
-// EMNIST's test split; when data/emnist holds another version of EMNIST
-// than the pages were made from, the comparison is skipped.
+// EMNIST's test split; the manifest records the SHA-256 of the EMNIST files
+// the pages were made from, and on another version of EMNIST the test
+// fails, naming both checksums.
 func TestCommittedPages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("renders 15 pages (about 10 s)")
@@ -317,13 +316,11 @@ func TestCommittedPages(t *testing.T) {
 		}
 	}
 	dir := datatest.Dir(t, "emnist")
+	sums := map[string][2]string{}
 	for name, want := range m.EMNIST {
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		require.NoError(t, err)
-		if s := sha256.Sum256(b); hex.EncodeToString(s[:]) != want {
-			t.Skipf("comparison skipped: data/emnist/%s is %s; the pages were made from %s", name, hex.EncodeToString(s[:]), want)
-		}
+		sums["emnist/"+name] = [2]string{want, datatest.FileSHA256(t, filepath.Join(dir, name))}
 	}
+	datatest.RequireSameData(t, "testdata/pages (manifest.json)", sums)
 	files, _, err := Generate(Options{Seed: m.Seed, EMNISTDir: dir})
 	require.NoError(t, err)
 	pages := repoFile(t, "testdata/pages")

@@ -30,6 +30,54 @@ func TestPSNRByHand(t *testing.T) {
 	require.InDeltaSlice(t, []float64{20, 40}, all, 1e-9)
 }
 
+// TestQ5_3_2_PSNRTable grades the PSNR of Q5.3.2 and Q6.3 on values
+// worked out by hand, PSNR = -10 log10(MSE) with MAX = 1, for single
+// images and for the mean over images. The mean is of the images' PSNRs,
+// not the PSNR of the images' mean MSE: rows of 10, 20 and 30 dB average
+// to 20 dB, whereas -10 log10((0.1 + 0.01 + 0.001)/3) = 14.318 dB.
+func TestQ5_3_2_PSNRTable(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		x, xhat []float64
+		mse, db float64
+	}{
+		{"two pixels off by 0.1", []float64{0, 1}, []float64{0.1, 0.9}, 0.01, 20},
+		{"one of four off by 0.5", []float64{0, 0, 0, 0}, []float64{0.5, 0, 0, 0}, 1.0 / 16, 10 * math.Log10(16)}, // 12.0412 dB
+		{"all wrong by the peak", []float64{1, 1}, []float64{0, 0}, 1, 0},
+		{"signs mixed", []float64{0.2, 0.4, 0.6, 0.8}, []float64{0.3, 0.3, 0.7, 0.7}, 0.01, 20},
+		{"off by 1e-3", []float64{0.5}, []float64{0.501}, 1e-6, 60},
+		{"beyond the peak", []float64{0}, []float64{2}, 4, -10 * math.Log10(4)}, // -6.0206 dB
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := PSNR(tc.x, tc.xhat)
+			require.NoError(t, err)
+			require.InDelta(t, tc.db, p, 1e-9)
+			require.InDelta(t, tc.db, -10*math.Log10(tc.mse), 1e-9, "the table's own MSE")
+		})
+	}
+	for _, tc := range []struct {
+		name string
+		mse  []float64 // per image: one pixel 0 reconstructed as √MSE
+		db   float64
+	}{
+		{"10, 20 and 30 dB", []float64{0.1, 0.01, 0.001}, 20},
+		{"20 and 40 dB", []float64{1e-2, 1e-4}, 30},
+		{"one image", []float64{0.25}, 10 * math.Log10(4)},
+		{"0 and 60 dB", []float64{1, 1e-6}, 30},
+	} {
+		t.Run("mean "+tc.name, func(t *testing.T) {
+			n := len(tc.mse)
+			x, xhat := mat.NewDense(n, 1, nil), mat.NewDense(n, 1, nil)
+			for i, m := range tc.mse {
+				xhat.Set(i, 0, math.Sqrt(m))
+			}
+			got, err := MeanPSNR(x, xhat)
+			require.NoError(t, err)
+			require.InDelta(t, tc.db, got, 1e-9)
+		})
+	}
+}
+
 func TestPSNRErrors(t *testing.T) {
 	_, err := PSNR([]float64{1}, []float64{1, 2})
 	require.ErrorContains(t, err, "1 values, reconstruction 2")

@@ -8,10 +8,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 
-	"github.com/sebdah/goldie/v2"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
@@ -19,26 +17,16 @@ import (
 	"recog/internal/datatest"
 )
 
-// golden returns the goldie checker for golden/viz (bytes compared).
-func golden(t *testing.T) *goldie.Goldie {
-	t.Helper()
-	return datatest.Golden(t, "viz")
-}
-
-// assertPlotGolden compares the PNG of a plot with golden/viz/name.png.
-// Anti-aliased vector rendering depends on floating-point rounding, which Go
-// may fuse differently (FMA) on other architectures, so plot goldens are
-// compared on amd64 only; elsewhere the PNG must still decode at the size.
+// assertPlotGolden checks that the PNG of a plot is w x h and compares it
+// with golden/viz/name.png on every architecture, pixel by pixel within
+// datatest.PixelTolerance (anti-aliased vector rendering depends on
+// floating-point rounding, which Go may fuse differently, FMA, elsewhere).
 func assertPlotGolden(t *testing.T, name string, b []byte, w, h int) {
 	t.Helper()
 	img, err := png.Decode(bytes.NewReader(b))
 	require.NoError(t, err)
 	require.Equal(t, image.Rect(0, 0, w, h), img.Bounds())
-	if runtime.GOARCH != "amd64" {
-		t.Logf("%s: golden compared on amd64 only (GOARCH=%s)", name, runtime.GOARCH)
-		return
-	}
-	golden(t).Assert(t, name, b)
+	datatest.AssertPNG(t, "viz", name, b)
 }
 
 // accuracyCurves are synthetic training curves: accuracy rising to ~0.9.
@@ -379,7 +367,7 @@ func TestGridGolden(t *testing.T) {
 		require.NoError(t, err)
 		b, err := EncodePNG(img)
 		require.NoError(t, err)
-		golden(t).Assert(t, "grid_weights.png", b)
+		datatest.AssertPNG(t, "viz", "grid_weights.png", b)
 	})
 	t.Run("grid_reconstructions", func(t *testing.T) {
 		orig, recon := glyphTiles()
@@ -391,7 +379,7 @@ func TestGridGolden(t *testing.T) {
 		require.NoError(t, err)
 		b, err := EncodePNG(img)
 		require.NoError(t, err)
-		golden(t).Assert(t, "grid_reconstructions.png", b)
+		datatest.AssertPNG(t, "viz", "grid_reconstructions.png", b)
 	})
 }
 
@@ -430,7 +418,7 @@ func TestDrawBoxesGolden(t *testing.T) {
 	out := DrawBoxes(photo(), photoBoxes())
 	b, err := EncodePNG(out)
 	require.NoError(t, err)
-	golden(t).Assert(t, "boxes.png", b)
+	datatest.AssertPNG(t, "viz", "boxes.png", b)
 }
 
 func TestDrawBoxesGeometry(t *testing.T) {

@@ -15,36 +15,28 @@ import (
 	"recog/internal/blas"
 	"recog/internal/data"
 	"recog/internal/datatest"
-	"recog/internal/metrics"
-	"recog/internal/viz"
 	"recog/q7_autodiff/nets"
 )
 
-// TestFlowersFullRun is the whole of Q7.2 with the default settings (several
-// minutes): it runs only when RECOG_Q7_FLOWERS_FULL=1 and checks the target
-// fine-tuned test accuracy >= 0.90. With RECOG_Q7_FLOWERS_OUT=DIR it writes
-// metrics.json and the figures (q7_flowers_*.png) to DIR.
-func TestFlowersFullRun(t *testing.T) {
-	if os.Getenv("RECOG_Q7_FLOWERS_FULL") != "1" {
-		t.Skip("set RECOG_Q7_FLOWERS_FULL=1 to run the full Q7.2 experiment")
-	}
+// TestQ7_2_Full is the full tier of Q7.2: flowers.Run with the defaults
+// that docs/q7_flowers.md reports (DefaultConfig: SqueezeNet 1.1's frozen
+// features and a new classifier fine-tuned 30 epochs, a CNN from scratch
+// 40 epochs, seed 1) on the course's 40/20/20 split. At the epoch of best
+// validation accuracy the fine-tuned model reaches test accuracy ≥ 0.90
+// and the scratch CNN ≥ 0.55 (the docs: 0.938 and 0.603).
+func TestQ7_2_Full(t *testing.T) {
+	datatest.Full(t, "Q7.2: SqueezeNet features, fine-tuning and a CNN from scratch on Flowers 17, 4-25 min")
 	datatest.Dir(t, "flowers17")
 	sq := datatest.Dir(t, "squeezenet")
 	cfg := DefaultConfig(filepath.Dir(sq))
 	r, err := Run(cfg, testWriter{t})
 	require.NoError(t, err)
-	_, ft := r.FineTune.Best()
-	_, sc := r.Scratch.Best()
-	t.Logf("fine-tuned test acc %.4f (epoch %d), scratch test acc %.4f (epoch %d), stages %+v",
-		ft, r.FineTune.BestEpoch, sc, r.Scratch.BestEpoch, r.Stages)
-	if out := os.Getenv("RECOG_Q7_FLOWERS_OUT"); out != "" {
-		require.NoError(t, os.MkdirAll(out, 0o755))
-		require.NoError(t, metrics.Write(filepath.Join(out, "metrics.json"), r.Metrics(cfg)))
-		figs, err := r.Figures()
-		require.NoError(t, err)
-		require.NoError(t, viz.SaveFigures(out, figs))
-	}
-	require.GreaterOrEqual(t, ft, 0.90)
+	fv, ft := r.FineTune.Best()
+	sv, sc := r.Scratch.Best()
+	t.Logf("fine-tuned: valid %.4f, test %.4f (epoch %d); scratch: valid %.4f, test %.4f (epoch %d); stages %+v",
+		fv, ft, r.FineTune.BestEpoch, sv, sc, r.Scratch.BestEpoch, r.Stages)
+	require.GreaterOrEqual(t, ft, 0.90, "fine-tuned test accuracy")
+	require.GreaterOrEqual(t, sc, 0.55, "scratch test accuracy")
 }
 
 type testWriter struct{ t *testing.T }
@@ -92,8 +84,10 @@ func smallConfig(dataDir string) Config {
 // A small seeded run of both models gives the golden numbers
 // (golden/q7_autodiff/flowers_small_run.json, rewritten by -update): to
 // 1e-4 with gonum's BLAS, 0.02 with OpenBLAS (other summation orders). The
-// golden records the SHA-256 of the data; other data skips the comparison.
+// golden records the SHA-256 of the data; on other data the comparison
+// fails, naming both checksums.
 func TestFlowersSmallRunGolden(t *testing.T) {
+	datatest.Trains(t, "SqueezeNet features of 51 flowers, 3 + 2 epochs")
 	fdir := datatest.Dir(t, "flowers17")
 	sq := datatest.Dir(t, "squeezenet")
 	cfg := smallConfig(filepath.Dir(sq))
@@ -128,7 +122,7 @@ func TestFlowersSmallRunGolden(t *testing.T) {
 	b, err := json.MarshalIndent(got, "", "  ")
 	require.NoError(t, err)
 	b = append(b, '\n')
-	if datatest.Updating() {
+	if datatest.Updating(t) {
 		datatest.Golden(t, "q7_autodiff").Assert(t, "flowers_small_run.json", b)
 		return
 	}
@@ -136,11 +130,10 @@ func TestFlowersSmallRunGolden(t *testing.T) {
 	require.NoError(t, err, "run go test ./q7_autodiff/flowers -run FlowersSmallRunGolden -update")
 	var want flowersRunJSON
 	require.NoError(t, json.Unmarshal(raw, &want))
-	for k, v := range want.Data {
-		if got.Data[k] != v {
-			t.Skipf("golden flowers_small_run.json was made from %s with sha256 %s; ./data has %s", k, v, got.Data[k])
-		}
-	}
+	datatest.RequireSameData(t, "golden/q7_autodiff/flowers_small_run.json", map[string][2]string{
+		"flowers17/ (the 51 images, concatenated)": {want.Data["images"], got.Data["images"]},
+		"squeezenet/" + data.SqueezeNetFile:        {want.Data[data.SqueezeNetFile], got.Data[data.SqueezeNetFile]},
+	})
 	tol := 1e-4
 	if blas.Name() != "gonum" {
 		tol = 0.02
