@@ -9,3 +9,6 @@ func cpuKernels() ([]*kernelSet[float32], []*kernelSet[float64]) { return nil, n
 // purego reports whether this build has the tag purego (or is not amd64,
 // where there is no assembly either).
 const purego = true
+
+// vecFamilies is empty: the portable family serves (vmath.go).
+var vecFamilies = map[string]*vecKernels{}

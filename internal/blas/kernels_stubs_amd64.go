@@ -73,3 +73,33 @@ func dgemmAVX2x2(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *fl
 //
 //go:noescape
 func dgemmAVX2x3(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *float64, ldc int, alpha float64, beta float64, r0 int, mr int, nr int)
+
+// dexpAVX512 sets dst[i] = exp64(x[i] - shift) for i < n, n a multiple of 8 (see vmath.go).
+//
+//go:noescape
+func dexpAVX512(dst *float64, x *float64, n int, shift float64)
+
+// dsigmoidAVX512 sets dst[i] = sigmoid64(x[i]) for i < n, n a multiple of 8 (see vmath.go).
+//
+//go:noescape
+func dsigmoidAVX512(dst *float64, x *float64, n int)
+
+// dsymvRowAVX512 returns Σ a[j]·x[j] and adds xi·a[j] to t[j], j < n, n a multiple of 8 (see level2.go).
+//
+//go:noescape
+func dsymvRowAVX512(a *float64, x *float64, t *float64, n int, xi float64) float64
+
+// dexpAVX2 sets dst[i] = exp64(x[i] - shift) for i < n, n a multiple of 4 (see vmath.go).
+//
+//go:noescape
+func dexpAVX2(dst *float64, x *float64, n int, shift float64)
+
+// dsigmoidAVX2 sets dst[i] = sigmoid64(x[i]) for i < n, n a multiple of 4 (see vmath.go).
+//
+//go:noescape
+func dsigmoidAVX2(dst *float64, x *float64, n int)
+
+// dsymvRowAVX2 returns Σ a[j]·x[j] and adds xi·a[j] to t[j], j < n, n a multiple of 4 (see level2.go).
+//
+//go:noescape
+func dsymvRowAVX2(a *float64, x *float64, t *float64, n int, xi float64) float64
