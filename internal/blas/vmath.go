@@ -143,8 +143,12 @@ func Exp(dst, x []float64, shift float64) {
 	if n > 0 {
 		k.exp(&dst[0], &x[0], n, shift)
 	}
-	for i := n; i < len(x); i++ {
-		dst[i] = exp64(x[i] - shift)
+	if n < len(x) {
+		// The last len(x) - n elements: one vector, through a buffer.
+		var buf [8]float64
+		copy(buf[:], x[n:])
+		k.exp(&buf[0], &buf[0], k.lanes, shift)
+		copy(dst[n:], buf[:])
 	}
 }
 
@@ -158,7 +162,10 @@ func Sigmoid(dst, x []float64) {
 	if n > 0 {
 		k.sigmoid(&dst[0], &x[0], n)
 	}
-	for i := n; i < len(x); i++ {
-		dst[i] = sigmoid64(x[i])
+	if n < len(x) {
+		var buf [8]float64
+		copy(buf[:], x[n:])
+		k.sigmoid(&buf[0], &buf[0], k.lanes)
+		copy(dst[n:], buf[:])
 	}
 }
