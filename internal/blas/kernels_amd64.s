@@ -7500,6 +7500,85 @@ sum:
 	VZEROUPPER
 	RET
 
+// func sreluMaskAVX512(gz *float32, gy *float32, y *float32, n int)
+// Requires: AVX, AVX512F
+TEXT ·sreluMaskAVX512(SB), NOSPLIT, $0-32
+	MOVQ  gz+0(FP), AX
+	MOVQ  gy+8(FP), CX
+	MOVQ  y+16(FP), DX
+	MOVQ  n+24(FP), BX
+	TESTQ BX, BX
+	JZ    done
+
+loop:
+	VMOVUPS   (DX), Z0
+	VPTESTMD  Z0, Z0, K1
+	VMOVUPS.Z (CX), K1, Z1
+	VMOVUPS   Z1, (AX)
+	ADDQ      $0x40, DX
+	ADDQ      $0x40, CX
+	ADDQ      $0x40, AX
+	SUBQ      $0x10, BX
+	JNZ       loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func sadamAVX512(w *float32, grad *float32, m *float32, v *float32, n int, b1 float32, omb1 float32, b2 float32, omb2 float32, step float32, sc2 float32, eps float32)
+// Requires: AVX, AVX512F
+TEXT ·sadamAVX512(SB), NOSPLIT, $0-68
+	MOVQ         w+0(FP), AX
+	MOVQ         grad+8(FP), CX
+	MOVQ         m+16(FP), DX
+	MOVQ         v+24(FP), BX
+	MOVQ         n+32(FP), SI
+	VBROADCASTSS b1+40(FP), Z0
+	VBROADCASTSS omb1+44(FP), Z1
+	VBROADCASTSS b2+48(FP), Z2
+	VBROADCASTSS omb2+52(FP), Z3
+	VBROADCASTSS step+56(FP), Z4
+	VBROADCASTSS sc2+60(FP), Z5
+	VBROADCASTSS eps+64(FP), Z6
+	TESTQ        SI, SI
+	JZ           done
+
+loop:
+	VMOVUPS (CX), Z7
+
+	// m = b1·m + omb1·g
+	VMULPS  (DX), Z0, Z8
+	VMULPS  Z7, Z1, Z10
+	VADDPS  Z10, Z8, Z8
+	VMOVUPS Z8, (DX)
+
+	// v = b2·v + (omb2·g)·g
+	VMULPS  (BX), Z2, Z9
+	VMULPS  Z7, Z3, Z10
+	VMULPS  Z7, Z10, Z10
+	VADDPS  Z10, Z9, Z9
+	VMOVUPS Z9, (BX)
+
+	// w = w - (step·m) / (√v·sc2 + eps)
+	VSQRTPS Z9, Z11
+	VMULPS  Z5, Z11, Z11
+	VADDPS  Z6, Z11, Z11
+	VMULPS  Z8, Z4, Z10
+	VDIVPS  Z11, Z10, Z10
+	VMOVUPS (AX), Z12
+	VSUBPS  Z10, Z12, Z12
+	VMOVUPS Z12, (AX)
+	ADDQ    $0x40, AX
+	ADDQ    $0x40, CX
+	ADDQ    $0x40, DX
+	ADDQ    $0x40, BX
+	SUBQ    $0x10, SI
+	JNZ     loop
+
+done:
+	VZEROUPPER
+	RET
+
 // func dexpAVX2(dst *float64, x *float64, n int, shift float64)
 // Requires: AVX, AVX2, FMA3
 TEXT ·dexpAVX2(SB), NOSPLIT, $0-32
@@ -7713,5 +7792,85 @@ sum:
 	VPERMILPD    $0x01, X0, X5
 	VADDSD       X5, X0, X0
 	MOVSD        X0, ret+40(FP)
+	VZEROUPPER
+	RET
+
+// func sreluMaskAVX2(gz *float32, gy *float32, y *float32, n int)
+// Requires: AVX, AVX2
+TEXT ·sreluMaskAVX2(SB), NOSPLIT, $0-32
+	MOVQ   gz+0(FP), AX
+	MOVQ   gy+8(FP), CX
+	MOVQ   y+16(FP), DX
+	MOVQ   n+24(FP), BX
+	VXORPS Y2, Y2, Y2
+	TESTQ  BX, BX
+	JZ     done
+
+loop:
+	VMOVUPS  (DX), Y0
+	VPCMPEQD Y2, Y0, Y0
+	VPANDN   (CX), Y0, Y1
+	VMOVUPS  Y1, (AX)
+	ADDQ     $0x20, DX
+	ADDQ     $0x20, CX
+	ADDQ     $0x20, AX
+	SUBQ     $0x08, BX
+	JNZ      loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func sadamAVX2(w *float32, grad *float32, m *float32, v *float32, n int, b1 float32, omb1 float32, b2 float32, omb2 float32, step float32, sc2 float32, eps float32)
+// Requires: AVX
+TEXT ·sadamAVX2(SB), NOSPLIT, $0-68
+	MOVQ         w+0(FP), AX
+	MOVQ         grad+8(FP), CX
+	MOVQ         m+16(FP), DX
+	MOVQ         v+24(FP), BX
+	MOVQ         n+32(FP), SI
+	VBROADCASTSS b1+40(FP), Y0
+	VBROADCASTSS omb1+44(FP), Y1
+	VBROADCASTSS b2+48(FP), Y2
+	VBROADCASTSS omb2+52(FP), Y3
+	VBROADCASTSS step+56(FP), Y4
+	VBROADCASTSS sc2+60(FP), Y5
+	VBROADCASTSS eps+64(FP), Y6
+	TESTQ        SI, SI
+	JZ           done
+
+loop:
+	VMOVUPS (CX), Y7
+
+	// m = b1·m + omb1·g
+	VMULPS  (DX), Y0, Y8
+	VMULPS  Y7, Y1, Y10
+	VADDPS  Y10, Y8, Y8
+	VMOVUPS Y8, (DX)
+
+	// v = b2·v + (omb2·g)·g
+	VMULPS  (BX), Y2, Y9
+	VMULPS  Y7, Y3, Y10
+	VMULPS  Y7, Y10, Y10
+	VADDPS  Y10, Y9, Y9
+	VMOVUPS Y9, (BX)
+
+	// w = w - (step·m) / (√v·sc2 + eps)
+	VSQRTPS Y9, Y11
+	VMULPS  Y5, Y11, Y11
+	VADDPS  Y6, Y11, Y11
+	VMULPS  Y8, Y4, Y10
+	VDIVPS  Y11, Y10, Y10
+	VMOVUPS (AX), Y12
+	VSUBPS  Y10, Y12, Y12
+	VMOVUPS Y12, (AX)
+	ADDQ    $0x20, AX
+	ADDQ    $0x20, CX
+	ADDQ    $0x20, DX
+	ADDQ    $0x20, BX
+	SUBQ    $0x08, SI
+	JNZ     loop
+
+done:
 	VZEROUPPER
 	RET

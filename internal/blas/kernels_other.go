@@ -12,3 +12,6 @@ const purego = true
 
 // vecFamilies is empty: the portable family serves (vmath.go).
 var vecFamilies = map[string]*vecKernels{}
+
+// f32Families is empty: the Go loops serve (vmath32.go).
+var f32Families = map[string]*f32Kernels{}

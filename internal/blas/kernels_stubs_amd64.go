@@ -89,6 +89,16 @@ func dsigmoidAVX512(dst *float64, x *float64, n int)
 //go:noescape
 func dsymvRowAVX512(a *float64, x *float64, t *float64, n int, xi float64) float64
 
+// sreluMaskAVX512 sets gz[i] = gy[i] where y[i] has a bit set, else 0, for i < n, n a multiple of 16 (see ../vmath32.go).
+//
+//go:noescape
+func sreluMaskAVX512(gz *float32, gy *float32, y *float32, n int)
+
+// sadamAVX512 does one Adam update of w[i], i < n, n a multiple of 16 (see ../vmath32.go).
+//
+//go:noescape
+func sadamAVX512(w *float32, grad *float32, m *float32, v *float32, n int, b1 float32, omb1 float32, b2 float32, omb2 float32, step float32, sc2 float32, eps float32)
+
 // dexpAVX2 sets dst[i] = exp64(x[i] - shift) for i < n, n a multiple of 4 (see vmath.go).
 //
 //go:noescape
@@ -103,3 +113,13 @@ func dsigmoidAVX2(dst *float64, x *float64, n int)
 //
 //go:noescape
 func dsymvRowAVX2(a *float64, x *float64, t *float64, n int, xi float64) float64
+
+// sreluMaskAVX2 sets gz[i] = gy[i] where y[i] has a bit set, else 0, for i < n, n a multiple of 8 (see ../vmath32.go).
+//
+//go:noescape
+func sreluMaskAVX2(gz *float32, gy *float32, y *float32, n int)
+
+// sadamAVX2 does one Adam update of w[i], i < n, n a multiple of 8 (see ../vmath32.go).
+//
+//go:noescape
+func sadamAVX2(w *float32, grad *float32, m *float32, v *float32, n int, b1 float32, omb1 float32, b2 float32, omb2 float32, step float32, sc2 float32, eps float32)

@@ -207,3 +207,46 @@ func BenchmarkSigmoid(b *testing.B) {
 		b.ReportMetric(float64(len(x))*float64(b.N)/b.Elapsed().Seconds()/1e6, "M/s")
 	})
 }
+
+// TestFloat32Kernels: every kernel family computes ReLUMask and Adam bit
+// for bit as the Go loops do, for lengths around the vector widths.
+func TestFloat32Kernels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	f32 := func(n int, f func() float64) []float32 {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(f())
+		}
+		return v
+	}
+	forEachKernel(t, func(t *testing.T) {
+		for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 33, 100, 1000} {
+			// A ReLU output: zeros and positive values.
+			y := f32(n, func() float64 { return math.Max(rng.NormFloat64(), 0) })
+			gy := f32(n, rng.NormFloat64)
+			gz := make([]float32, n+1)
+			gz[n] = 42
+			ReLUMask(gz[:n], gy, y)
+			for i := range n {
+				want := float32(0)
+				if y[i] > 0 {
+					want = gy[i]
+				}
+				require.Equal(t, math.Float32bits(want), math.Float32bits(gz[i]), "n=%d i=%d", n, i)
+			}
+			require.Equal(t, float32(42), gz[n])
+
+			w, g := f32(n, rng.NormFloat64), f32(n, rng.NormFloat64)
+			m, v := f32(n, rng.NormFloat64), f32(n, func() float64 { return rng.ExpFloat64() })
+			w2, m2, v2 := append([]float32(nil), w...), append([]float32(nil), m...), append([]float32(nil), v...)
+			var b1, b2, step, sc2, eps float32 = 0.9, 0.999, 1.3e-3, 1.7, 1e-8
+			Adam(w, g, m, v, b1, b2, step, sc2, eps)
+			adamGo(w2, g, m2, v2, b1, 1-b1, b2, 1-b2, step, sc2, eps)
+			for i := range n {
+				require.Equal(t, math.Float32bits(w2[i]), math.Float32bits(w[i]), "n=%d w[%d]", n, i)
+				require.Equal(t, math.Float32bits(m2[i]), math.Float32bits(m[i]), "n=%d m[%d]", n, i)
+				require.Equal(t, math.Float32bits(v2[i]), math.Float32bits(v[i]), "n=%d v[%d]", n, i)
+			}
+		}
+	})
+}

@@ -128,6 +128,8 @@ func main() {
 		expKernel(is, false)
 		expKernel(is, true)
 		symvKernel(is)
+		reluMaskKernel(is)
+		adamKernel(is)
 	}
 	Generate()
 }

@@ -266,3 +266,110 @@ func symvKernel(is isa) {
 	VZEROUPPER()
 	RET()
 }
+
+// The float32 kernels of q7's training step, n a multiple of the lanes (16
+// with AVX-512, 8 with AVX2; the caller does the rest in Go, with the same
+// operations in the same order, so that every lane gets the Go value):
+//
+//	sreluMask<ISA>(gz, gy, y, n):  gz[i] = gy[i] where the bits of y[i] are not 0 (y > 0 for a ReLU output), else 0
+//	sadam<ISA>(w, grad, m, v, n, b1, omb1, b2, omb2, step, sc2, eps), g = grad:
+//	    m = b1·m + omb1·g;  v = b2·v + (omb2·g)·g;  w = w - (step·m) / (√v·sc2 + eps)
+//
+// each operation rounded on its own (no fused multiply-add), as Go
+// evaluates the same expressions.
+
+func reluMaskKernel(is isa) {
+	lanes := 8
+	if is.avx512 {
+		lanes = 16
+	}
+	name := "sreluMask" + is.name
+	TEXT(name, NOSPLIT, "func(gz, gy, y *float32, n int)")
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s sets gz[i] = gy[i] where y[i] has a bit set, else 0, for i < n, n a multiple of %d (see ../vmath32.go).", name, lanes))
+	gz, gy, y, n := GP64(), GP64(), GP64(), GP64()
+	Load(Param("gz"), gz)
+	Load(Param("gy"), gy)
+	Load(Param("y"), y)
+	Load(Param("n"), n)
+	v := is.vec
+	Y, G, Z := v(0), v(1), v(2)
+	if !is.avx512 {
+		VXORPS(Z, Z, Z)
+	}
+	TESTQ(n, n)
+	JZ(LabelRef("done"))
+	Label("loop")
+	VMOVUPS(Mem{Base: y}, Y)
+	if is.avx512 {
+		VPTESTMD(Y, Y, K1)
+		VMOVUPS_Z(Mem{Base: gy}, K1, G)
+	} else {
+		VPCMPEQD(Z, Y, Y) // all ones where y's bits are 0
+		VPANDN(Mem{Base: gy}, Y, G)
+	}
+	VMOVUPS(G, Mem{Base: gz})
+	ADDQ(U8(4*lanes), y)
+	ADDQ(U8(4*lanes), gy)
+	ADDQ(U8(4*lanes), gz)
+	SUBQ(U8(lanes), n)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+func adamKernel(is isa) {
+	lanes := 8
+	if is.avx512 {
+		lanes = 16
+	}
+	name := "sadam" + is.name
+	TEXT(name, NOSPLIT, "func(w, grad, m, v *float32, n int, b1, omb1, b2, omb2, step, sc2, eps float32)")
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s does one Adam update of w[i], i < n, n a multiple of %d (see ../vmath32.go).", name, lanes))
+	w, g, m, vv, n := GP64(), GP64(), GP64(), GP64(), GP64()
+	Load(Param("w"), w)
+	Load(Param("grad"), g)
+	Load(Param("m"), m)
+	Load(Param("v"), vv)
+	Load(Param("n"), n)
+	r := is.vec
+	B1, OMB1, B2, OMB2, STEP, SC2, EPS := r(0), r(1), r(2), r(3), r(4), r(5), r(6)
+	for i, p := range []string{"b1", "omb1", "b2", "omb2", "step", "sc2", "eps"} {
+		VBROADCASTSS(addr(p), r(i))
+	}
+	G, M, V, T, S, W := r(7), r(8), r(9), r(10), r(11), r(12)
+	TESTQ(n, n)
+	JZ(LabelRef("done"))
+	Label("loop")
+	VMOVUPS(Mem{Base: g}, G)
+	Comment("m = b1·m + omb1·g")
+	VMULPS(Mem{Base: m}, B1, M)
+	VMULPS(G, OMB1, T)
+	VADDPS(T, M, M)
+	VMOVUPS(M, Mem{Base: m})
+	Comment("v = b2·v + (omb2·g)·g")
+	VMULPS(Mem{Base: vv}, B2, V)
+	VMULPS(G, OMB2, T)
+	VMULPS(G, T, T)
+	VADDPS(T, V, V)
+	VMOVUPS(V, Mem{Base: vv})
+	Comment("w = w - (step·m) / (√v·sc2 + eps)")
+	VSQRTPS(V, S)
+	VMULPS(SC2, S, S)
+	VADDPS(EPS, S, S)
+	VMULPS(M, STEP, T)
+	VDIVPS(S, T, T)
+	VMOVUPS(Mem{Base: w}, W)
+	VSUBPS(T, W, W)
+	VMOVUPS(W, Mem{Base: w})
+	for _, p := range []GPVirtual{w, g, m, vv} {
+		ADDQ(U8(4*lanes), p)
+	}
+	SUBQ(U8(lanes), n)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
