@@ -42,7 +42,7 @@ func (op MaxPoolOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value, e
 			out := y[p*g.P : (p+1)*g.P]
 			if g.tiles2x2() {
 				for oy := 0; oy < g.OH; oy++ {
-					r0, r1 := in[2*oy*g.W:], in[(2*oy+1)*g.W:]
+					r0, r1 := in[2*oy*g.W:2*oy*g.W+2*g.OW], in[(2*oy+1)*g.W:(2*oy+1)*g.W+2*g.OW]
 					o := out[oy*g.OW : (oy+1)*g.OW]
 					for ox := range o {
 						o[ox] = max(r0[2*ox], r0[2*ox+1], r1[2*ox], r1[2*ox+1])
@@ -110,22 +110,27 @@ func (op MaxPoolGradOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Valu
 				// and clear only the cells no window covers.
 				for oy := 0; oy < g.OH; oy++ {
 					i0, i1 := 2*oy*g.W, (2*oy+1)*g.W
-					for ox := 0; ox < g.OW; ox++ {
-						k := p*g.P + oy*g.OW + ox
-						m, gv := y[k], gy[k]
-						a, b, c := i0+2*ox, i1+2*ox, 0
-						switch {
-						case in[a] == m:
-							c = a
-						case in[a+1] == m:
-							c = a + 1
-						case in[b] == m:
-							c = b
-						default:
-							c = b + 1
+					r0, r1 := in[i0:i0+2*g.OW], in[i1:i1+2*g.OW]
+					d0, d1 := d[i0:i0+2*g.OW], d[i1:i1+2*g.OW]
+					ys, gs := y[p*g.P+oy*g.OW:p*g.P+(oy+1)*g.OW], gy[p*g.P+oy*g.OW:p*g.P+(oy+1)*g.OW]
+					for ox, m := range ys {
+						// The first of the window's four cells that holds the
+						// maximum, without branches: conditional moves from the
+						// last candidate to the first, so the first match wins.
+						a, b := r0[2*ox:2*ox+2:2*ox+2], r1[2*ox:2*ox+2:2*ox+2]
+						k := 3
+						if b[0] == m {
+							k = 2
 						}
-						d[a], d[a+1], d[b], d[b+1] = 0, 0, 0, 0
-						d[c] = gv
+						if a[1] == m {
+							k = 1
+						}
+						if a[0] == m {
+							k = 0
+						}
+						da, db := d0[2*ox:2*ox+2:2*ox+2], d1[2*ox:2*ox+2:2*ox+2]
+						da[0], da[1], db[0], db[1] = 0, 0, 0, 0
+						d[i0+2*ox+(k&1)+(k>>1)*g.W] = gs[ox] // cell k: row k/2, column k%2
 					}
 					if g.W > 2*g.OW {
 						clear(d[i0+2*g.OW : i0+g.W])
