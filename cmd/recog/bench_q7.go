@@ -7,6 +7,7 @@ import (
 
 	"recog/internal/data"
 	autodiff "recog/q7_autodiff"
+	"recog/q7_autodiff/flowers"
 	"recog/q7_autodiff/nets"
 )
 
@@ -51,6 +52,75 @@ func init() {
 					}
 				}
 				return nil
+			}, nil
+		},
+	})
+}
+
+// benchFlowers is the number of Flowers 17 training images of the
+// q7/flowers-decode and q7/squeezenet-features cases.
+const benchFlowers = 64
+
+// flowerBenchFiles returns the first benchFlowers training images.
+func flowerBenchFiles(dir string) ([]data.ImageFile, error) {
+	if dir == "" {
+		dir = data.DefaultDir()
+	}
+	files, _, err := data.ReadFlowers17(filepath.Join(dir, "flowers17"))
+	if err != nil {
+		return nil, fmt.Errorf("%w (run `recog data flowers17` first)", err)
+	}
+	var train []data.ImageFile
+	for _, f := range files {
+		if f.Split == "train" && len(train) < benchFlowers {
+			train = append(train, f)
+		}
+	}
+	if len(train) < benchFlowers {
+		return nil, fmt.Errorf("flowers17: %d training images, want %d", len(train), benchFlowers)
+	}
+	return train, nil
+}
+
+func init() {
+	registerBench(benchCase{
+		name: "q7/flowers-decode",
+		what: fmt.Sprintf("Q7.2's decoding of %d Flowers 17 JPEGs: decode, resize and crop to SqueezeNet's 224x224 and to the scratch CNN's 72x72", benchFlowers),
+		setup: func(dir string) (func() error, error) {
+			files, err := flowerBenchFiles(dir)
+			if err != nil {
+				return nil, err
+			}
+			const side = 72 // flowers.DefaultConfig: ScratchSide 64 + 64/8
+			big, small := make([]float32, benchFlowers*3*224*224), make([]float32, benchFlowers*3*side*side)
+			return func() error { return flowers.Decode(files, 0, benchFlowers, big, small, side) }, nil
+		},
+	})
+	registerBench(benchCase{
+		name: "q7/squeezenet-features",
+		what: fmt.Sprintf("SqueezeNet 1.1's feature layers (0..12, ImageNet weights) on %d decoded Flowers 17 images in batches of 8; images/s = %d / s", benchFlowers, benchFlowers),
+		setup: func(dir string) (func() error, error) {
+			files, err := flowerBenchFiles(dir)
+			if err != nil {
+				return nil, err
+			}
+			if dir == "" {
+				dir = data.DefaultDir()
+			}
+			m, err := nets.NewSqueezeNet11(224, make([]string, 17), rand.New(rand.NewPCG(1, 2)))
+			if err != nil {
+				return nil, err
+			}
+			if err := nets.LoadSqueezeNetWeights(m, filepath.Join(dir, "squeezenet", data.SqueezeNetFile), true); err != nil {
+				return nil, err
+			}
+			big, small := make([]float32, benchFlowers*3*224*224), make([]float32, benchFlowers*3*72*72)
+			if err := flowers.Decode(files, 0, benchFlowers, big, small, 72); err != nil {
+				return nil, err
+			}
+			return func() error {
+				_, err := nets.LayerOutputs(m, big, benchFlowers, nets.SqueezeNetFeatureLayers, 8, nil)
+				return err
 			}, nil
 		},
 	})

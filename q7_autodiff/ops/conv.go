@@ -88,11 +88,23 @@ func (op Conv2dOp) forwardShifted(x, w, b, y []float32, n int) {
 	hp, wp = g.padded()
 	wt := g.tapWeights(w, getBuf(g.KH*g.KW*O*g.C))
 	defer putBuf(wt)
+	// Without unused columns (a 1x1 kernel, no padding), the wide output
+	// is the output: the products go straight into y.
+	direct := wp == g.OW
 	Parallel(n, func(lo, hi, _ int) {
-		zw := getBuf(O * pw)
-		pbuf := getBuf(g.C * hp * wp)
+		var zw []float32
+		if !direct {
+			zw = getBuf(O * pw)
+			defer putBuf(zw)
+		}
+		pbuf := g.padBuf()
+		defer putBuf(pbuf)
 		for s := lo; s < hi; s++ {
 			xp := g.pad(x[s*g.C*g.H*g.W:(s+1)*g.C*g.H*g.W], pbuf)
+			ys := y[s*O*g.P : (s+1)*O*g.P]
+			if direct {
+				zw = ys
+			}
 			for i := range g.KH {
 				for j := range g.KW {
 					t := i*g.KW + j
@@ -103,7 +115,6 @@ func (op Conv2dOp) forwardShifted(x, w, b, y []float32, n int) {
 					blas32.Implementation().Sgemm(blas.NoTrans, blas.NoTrans, O, pw, g.C, 1, wt[t*O*g.C:], g.C, xp[i*wp+j:], hp*wp, beta, zw, pw)
 				}
 			}
-			ys := y[s*O*g.P : (s+1)*O*g.P]
 			for o := range O {
 				bo := b[o]
 				for oy := range g.OH {
@@ -121,8 +132,6 @@ func (op Conv2dOp) forwardShifted(x, w, b, y []float32, n int) {
 				}
 			}
 		}
-		putBuf(zw)
-		putBuf(pbuf)
 	})
 }
 
@@ -342,7 +351,7 @@ func (op Conv2dGradOp) gradShifted(vals []G.Value, out, yv []float32) {
 		defer putBuf(wt)
 		Parallel(n, func(lo, hi, _ int) {
 			gw := getBuf(O * pw)
-			pbuf := getBuf(g.C * hp * wp)
+			pbuf := g.padBuf()
 			for s := lo; s < hi; s++ {
 				widen(gw, s)
 				im := out[s*g.C*g.H*g.W : (s+1)*g.C*g.H*g.W]
@@ -370,7 +379,7 @@ func (op Conv2dGradOp) gradShifted(vals []G.Value, out, yv []float32) {
 	partial := make([][]float32, min(chunks, n))
 	Parallel(n, func(lo, hi, k int) {
 		gw := getBuf(O * pw)
-		pbuf := getBuf(g.C * hp * wp)
+		pbuf := g.padBuf()
 		dw := getBuf(taps * O * g.C)
 		clear(dw)
 		for s := lo; s < hi; s++ {

@@ -167,6 +167,16 @@ func (g *convGeom) pad(im, buf []float32) []float32 {
 	return buf
 }
 
+// padBuf returns a buffer for pad (from the pool; nil without padding,
+// which putBuf accepts).
+func (g *convGeom) padBuf() []float32 {
+	if g.PH == 0 && g.PW == 0 {
+		return nil
+	}
+	hp, wp := g.padded()
+	return getBuf(g.C * hp * wp)
+}
+
 // unpad adds the interior of the padded C x Hp x Wp image p to im (C x H x W).
 func (g *convGeom) unpad(p, im []float32) {
 	hp, wp := g.padded()

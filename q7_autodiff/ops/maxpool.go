@@ -2,7 +2,6 @@ package ops
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
@@ -37,6 +36,7 @@ func (op MaxPoolOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value, e
 	g := op.g
 	planes := vals[0].Shape()[0] * g.C
 	Parallel(planes, func(lo, hi, _ int) {
+		colMax := make([]float32, g.W)
 		for p := lo; p < hi; p++ {
 			in := x[p*g.H*g.W : (p+1)*g.H*g.W]
 			out := y[p*g.P : (p+1)*g.P]
@@ -50,16 +50,27 @@ func (op MaxPoolOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value, e
 				}
 				continue
 			}
+			// Any other window, in two passes per output row: the
+			// largest value of each column over the window's rows, then
+			// the largest of those over each window's columns (KH-1 + KW-1
+			// comparisons per output instead of KH·KW - 1, on contiguous
+			// rows).
 			for oy := 0; oy < g.OH; oy++ {
-				for ox := 0; ox < g.OW; ox++ {
-					y0, y1, x0, x1 := g.window(oy, ox)
-					m := float32(math.Inf(-1))
-					for r := y0; r < y1; r++ {
-						for _, v := range in[r*g.W+x0 : r*g.W+x1] {
-							m = max(m, v)
-						}
+				y0, y1, _, _ := g.window(oy, 0)
+				copy(colMax, in[y0*g.W:(y0+1)*g.W])
+				for r := y0 + 1; r < y1; r++ {
+					for x, v := range in[r*g.W : (r+1)*g.W] {
+						colMax[x] = max(colMax[x], v)
 					}
-					out[oy*g.OW+ox] = m
+				}
+				o := out[oy*g.OW : (oy+1)*g.OW]
+				for ox := range o {
+					_, _, x0, x1 := g.window(oy, ox)
+					m := colMax[x0]
+					for _, v := range colMax[x0+1 : x1] {
+						m = max(m, v)
+					}
+					o[ox] = m
 				}
 			}
 		}

@@ -58,4 +58,8 @@ func getBuf(n int) []float32 {
 	return make([]float32, n)
 }
 
-func putBuf(b []float32) { bufPool.Put(&b) }
+func putBuf(b []float32) {
+	if b != nil {
+		bufPool.Put(&b)
+	}
+}
