@@ -204,6 +204,10 @@ func Decode(files []data.ImageFile, lo, hi int, big []float32, small []float32, 
 					errs[i-lo] = fmt.Errorf("%s: %w", f.Path, err)
 					continue
 				}
+				// Both resizes start by converting the JPEG's YCbCr to
+				// 8-bit RGBA; doing it once (the same conversion) leaves them
+				// a plain copy.
+				img = imaging.Clone(img)
 				if big != nil {
 					x, err := nets.ImageNetPreprocess(img, 256, 224)
 					if err != nil {

@@ -48,8 +48,15 @@ func (g *convGeom) im2col(im, col []float32) {
 						continue
 					}
 					src := plane[y*g.W : (y+1)*g.W]
-					if g.SW == 1 && g.PW == 0 {
-						copy(row[k:k+g.OW], src[j:j+g.OW])
+					if g.SW == 1 {
+						// x = ox + j - PW: one copy of the columns inside
+						// the image, zeros for those in the padding.
+						lo := min(max(0, g.PW-j), g.OW)
+						hi := max(min(g.OW, g.W+g.PW-j), lo)
+						out := row[k : k+g.OW]
+						clear(out[:lo])
+						copy(out[lo:hi], src[lo+j-g.PW:])
+						clear(out[hi:])
 						k += g.OW
 						continue
 					}
