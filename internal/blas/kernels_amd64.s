@@ -7579,6 +7579,32 @@ done:
 	VZEROUPPER
 	RET
 
+// func smaxAVX512(dst *float32, a *float32, b *float32, n int)
+// Requires: AVX, AVX512F
+TEXT ·smaxAVX512(SB), NOSPLIT, $0-32
+	MOVQ  dst+0(FP), AX
+	MOVQ  a+8(FP), CX
+	MOVQ  b+16(FP), DX
+	MOVQ  n+24(FP), BX
+	TESTQ BX, BX
+	JZ    done
+
+loop:
+	VMOVUPS (CX), Z0
+	VMAXPS  (DX), Z0, Z1
+	VCMPPS  $0x03, Z0, Z0, K1
+	VMOVUPS Z0, K1, Z1
+	VMOVUPS Z1, (AX)
+	ADDQ    $0x40, CX
+	ADDQ    $0x40, DX
+	ADDQ    $0x40, AX
+	SUBQ    $0x10, BX
+	JNZ     loop
+
+done:
+	VZEROUPPER
+	RET
+
 // func dexpAVX2(dst *float64, x *float64, n int, shift float64)
 // Requires: AVX, AVX2, FMA3
 TEXT ·dexpAVX2(SB), NOSPLIT, $0-32
@@ -7870,6 +7896,32 @@ loop:
 	ADDQ    $0x20, BX
 	SUBQ    $0x08, SI
 	JNZ     loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func smaxAVX2(dst *float32, a *float32, b *float32, n int)
+// Requires: AVX
+TEXT ·smaxAVX2(SB), NOSPLIT, $0-32
+	MOVQ  dst+0(FP), AX
+	MOVQ  a+8(FP), CX
+	MOVQ  b+16(FP), DX
+	MOVQ  n+24(FP), BX
+	TESTQ BX, BX
+	JZ    done
+
+loop:
+	VMOVUPS   (CX), Y0
+	VMAXPS    (DX), Y0, Y1
+	VCMPPS    $0x03, Y0, Y0, Y2
+	VBLENDVPS Y2, Y0, Y1, Y1
+	VMOVUPS   Y1, (AX)
+	ADDQ      $0x20, CX
+	ADDQ      $0x20, DX
+	ADDQ      $0x20, AX
+	SUBQ      $0x08, BX
+	JNZ       loop
 
 done:
 	VZEROUPPER

@@ -99,6 +99,11 @@ func sreluMaskAVX512(gz *float32, gy *float32, y *float32, n int)
 //go:noescape
 func sadamAVX512(w *float32, grad *float32, m *float32, v *float32, n int, b1 float32, omb1 float32, b2 float32, omb2 float32, step float32, sc2 float32, eps float32)
 
+// smaxAVX512 sets dst[i] = max(a[i], b[i]) (NaN if either is) for i < n, n a multiple of 16 (see ../vmath32.go).
+//
+//go:noescape
+func smaxAVX512(dst *float32, a *float32, b *float32, n int)
+
 // dexpAVX2 sets dst[i] = exp64(x[i] - shift) for i < n, n a multiple of 4 (see vmath.go).
 //
 //go:noescape
@@ -123,3 +128,8 @@ func sreluMaskAVX2(gz *float32, gy *float32, y *float32, n int)
 //
 //go:noescape
 func sadamAVX2(w *float32, grad *float32, m *float32, v *float32, n int, b1 float32, omb1 float32, b2 float32, omb2 float32, step float32, sc2 float32, eps float32)
+
+// smaxAVX2 sets dst[i] = max(a[i], b[i]) (NaN if either is) for i < n, n a multiple of 8 (see ../vmath32.go).
+//
+//go:noescape
+func smaxAVX2(dst *float32, a *float32, b *float32, n int)

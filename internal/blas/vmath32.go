@@ -12,6 +12,7 @@ type f32Kernels struct {
 	lanes    int
 	reluMask func(gz, gy, y *float32, n int)
 	adam     func(w, g, m, v *float32, n int, b1, omb1, b2, omb2, step, sc2, eps float32)
+	max      func(dst, a, b *float32, n int)
 }
 
 // activeF32 is the family of the active GEMM kernels, or nil for the
@@ -71,5 +72,25 @@ func adamGo(w, g, m, v []float32, b1, omb1, b2, omb2, step, sc2, eps float32) {
 		m[j] = b1*m[j] + omb1*gj
 		v[j] = b2*v[j] + omb2*gj*gj
 		w[j] -= step * m[j] / (float32(math.Sqrt(float64(v[j])))*sc2 + eps)
+	}
+}
+
+// Max sets dst[i] = max(a[i], b[i]) for i < len(dst): NaN where either is
+// NaN, as Go's max; the one difference is the sign of a zero result when
+// a and b are zeros of opposite signs (Go's max gives +0, the vector
+// kernels either). It is the building block of max-pooling, whose windows
+// are reduced a row (or a shifted row) at a time. a and b must be at least
+// as long as dst; dst may be a or b.
+func Max(dst, a, b []float32) {
+	a, b = a[:len(dst)], b[:len(dst)]
+	n := 0
+	if k := activeF32(); k != nil {
+		n = len(dst) - len(dst)%k.lanes
+		if n > 0 {
+			k.max(&dst[0], &a[0], &b[0], n)
+		}
+	}
+	for i := n; i < len(dst); i++ {
+		dst[i] = max(a[i], b[i])
 	}
 }

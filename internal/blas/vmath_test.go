@@ -250,3 +250,44 @@ func TestFloat32Kernels(t *testing.T) {
 		}
 	})
 }
+
+// TestMax: every kernel family computes Max as Go's max, NaN included (in
+// either operand), for lengths around the vector widths and in place.
+func TestMax(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	forEachKernel(t, func(t *testing.T) {
+		for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 33, 100} {
+			a, b := make([]float32, n), make([]float32, n)
+			for i := range a {
+				a[i], b[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
+				switch rng.IntN(10) {
+				case 0:
+					a[i] = float32(math.NaN())
+				case 1:
+					b[i] = float32(math.NaN())
+				case 2:
+					b[i] = a[i]
+				case 3:
+					a[i] = float32(math.Inf(-1))
+				}
+			}
+			got := make([]float32, n)
+			Max(got, a, b)
+			for i := range n {
+				want := max(a[i], b[i])
+				if math.IsNaN(float64(want)) {
+					require.True(t, math.IsNaN(float64(got[i])), "n=%d i=%d max(%v, %v) = %v", n, i, a[i], b[i], got[i])
+					continue
+				}
+				require.Equal(t, want, got[i], "n=%d i=%d max(%v, %v)", n, i, a[i], b[i])
+			}
+			Max(a, a, b)
+			for i := range n {
+				require.Equal(t, math.IsNaN(float64(got[i])), math.IsNaN(float64(a[i])))
+				if !math.IsNaN(float64(got[i])) {
+					require.Equal(t, got[i], a[i], "in place")
+				}
+			}
+		}
+	})
+}

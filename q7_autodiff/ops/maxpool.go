@@ -6,6 +6,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	rblas "recog/internal/blas"
 )
 
 // MaxPoolOp is y[n, c, oy, ox] = max_{i,j < K} x[n, c, oy·S+i, ox·S+j] over
@@ -36,35 +38,40 @@ func (op MaxPoolOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value, e
 	g := op.g
 	planes := vals[0].Shape()[0] * g.C
 	Parallel(planes, func(lo, hi, _ int) {
-		colMax := make([]float32, g.W)
+		// In two passes per output row, each a vector maximum of whole
+		// rows (blas.Max): colMax[x], the largest value of column x over
+		// the window's rows; then rowMax[x] = max(colMax[x .. x+KW-1]), the
+		// window starting at column x, of which every S-th is an output.
+		colMax, rowMax := make([]float32, g.W), make([]float32, g.W)
+		full := g.W - g.KW + 1 // windows that lie inside the row
 		for p := lo; p < hi; p++ {
 			in := x[p*g.H*g.W : (p+1)*g.H*g.W]
 			out := y[p*g.P : (p+1)*g.P]
-			if g.tiles2x2() {
-				for oy := 0; oy < g.OH; oy++ {
-					r0, r1 := in[2*oy*g.W:2*oy*g.W+2*g.OW], in[(2*oy+1)*g.W:(2*oy+1)*g.W+2*g.OW]
-					o := out[oy*g.OW : (oy+1)*g.OW]
-					for ox := range o {
-						o[ox] = max(r0[2*ox], r0[2*ox+1], r1[2*ox], r1[2*ox+1])
-					}
-				}
-				continue
-			}
-			// Any other window, in two passes per output row: the
-			// largest value of each column over the window's rows, then
-			// the largest of those over each window's columns (KH-1 + KW-1
-			// comparisons per output instead of KH·KW - 1, on contiguous
-			// rows).
 			for oy := 0; oy < g.OH; oy++ {
 				y0, y1, _, _ := g.window(oy, 0)
+				o := out[oy*g.OW : (oy+1)*g.OW]
+				if g.tiles2x2() {
+					c := colMax[:2*g.OW]
+					rblas.Max(c, in[y0*g.W:], in[(y0+1)*g.W:])
+					for ox := range o {
+						o[ox] = max(c[2*ox], c[2*ox+1])
+					}
+					continue
+				}
 				copy(colMax, in[y0*g.W:(y0+1)*g.W])
 				for r := y0 + 1; r < y1; r++ {
-					for x, v := range in[r*g.W : (r+1)*g.W] {
-						colMax[x] = max(colMax[x], v)
-					}
+					rblas.Max(colMax, colMax, in[r*g.W:(r+1)*g.W])
 				}
-				o := out[oy*g.OW : (oy+1)*g.OW]
+				copy(rowMax[:full], colMax)
+				for j := 1; j < g.KW; j++ {
+					rblas.Max(rowMax[:full], rowMax, colMax[j:])
+				}
 				for ox := range o {
+					if x0 := ox * g.SW; x0 < full {
+						o[ox] = rowMax[x0]
+						continue
+					}
+					// A last window cut by the edge (ceil mode).
 					_, _, x0, x1 := g.window(oy, ox)
 					m := colMax[x0]
 					for _, v := range colMax[x0+1 : x1] {

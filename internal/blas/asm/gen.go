@@ -130,6 +130,7 @@ func main() {
 		symvKernel(is)
 		reluMaskKernel(is)
 		adamKernel(is)
+		maxKernel(is)
 	}
 	Generate()
 }

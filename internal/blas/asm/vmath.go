@@ -373,3 +373,46 @@ func adamKernel(is isa) {
 	VZEROUPPER()
 	RET()
 }
+
+// smax<ISA>(dst, a, b, n): dst[i] = max(a[i], b[i]), NaN where either is
+// NaN (VMAXPS alone returns its second source when either is NaN, so the
+// lanes where a is NaN are taken from a afterwards), for n a multiple of
+// the lanes.
+func maxKernel(is isa) {
+	lanes := 8
+	if is.avx512 {
+		lanes = 16
+	}
+	name := "smax" + is.name
+	TEXT(name, NOSPLIT, "func(dst, a, b *float32, n int)")
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s sets dst[i] = max(a[i], b[i]) (NaN if either is) for i < n, n a multiple of %d (see ../vmath32.go).", name, lanes))
+	dst, a, b, n := GP64(), GP64(), GP64(), GP64()
+	Load(Param("dst"), dst)
+	Load(Param("a"), a)
+	Load(Param("b"), b)
+	Load(Param("n"), n)
+	v := is.vec
+	A, M, U := v(0), v(1), v(2)
+	TESTQ(n, n)
+	JZ(LabelRef("done"))
+	Label("loop")
+	VMOVUPS(Mem{Base: a}, A)
+	VMAXPS(Mem{Base: b}, A, M) // max(a, b); b where either is NaN
+	if is.avx512 {
+		VCMPPS(U8(3), A, A, K1) // unordered: a is NaN
+		VMOVUPS(A, K1, M)
+	} else {
+		VCMPPS(U8(3), A, A, U)
+		VBLENDVPS(U, A, M, M)
+	}
+	VMOVUPS(M, Mem{Base: dst})
+	ADDQ(U8(4*lanes), a)
+	ADDQ(U8(4*lanes), b)
+	ADDQ(U8(4*lanes), dst)
+	SUBQ(U8(lanes), n)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
