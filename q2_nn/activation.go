@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
+
+	"recog/internal/blas"
 )
 
 // Activation is the function f of a layer, H = f(A). See docs/q2_nn.md#activations.
@@ -50,15 +52,15 @@ func ParseActivation(s string) (Activation, error) {
 
 func (f Activation) valid() bool { return f >= ActIdentity && f <= ActSoftmax }
 
-// Sigmoid returns 1/(1+exp(-x)), computed as exp(x)/(1+exp(x)) for x < 0 so
-// that no exp overflows: it is finite and in [0, 1] for every finite x.
-// See docs/q2_nn.md#sigmoid.
+// Sigmoid returns σ(x) = 1/(1+exp(-x)), computed from e = exp(-|x|) ≤ 1 as
+// 1/(1+e) for x ≥ 0 and e/(1+e) for x < 0, so that no exp overflows: it is
+// finite and in [0, 1] for every finite x. It is the function that
+// Activation.Apply computes on whole rows (internal/blas.Sigmoid, within
+// 2 ulp of σ). See docs/q2_nn.md#sigmoid.
 func Sigmoid(x float64) float64 {
-	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
-	}
-	e := math.Exp(x)
-	return e / (1 + e)
+	v := [1]float64{x}
+	blas.Sigmoid(v[:], v[:])
+	return v[0]
 }
 
 // SigmoidDeriv returns σ'(x) = s(1-s) given s = σ(x), the post-activation
@@ -92,9 +94,7 @@ func (f Activation) Apply(dst, a *mat.Dense) {
 		case ActIdentity:
 			copy(out, src)
 		case ActSigmoid:
-			for j, v := range src {
-				out[j] = Sigmoid(v)
-			}
+			blas.Sigmoid(out, src)
 		case ActReLU:
 			for j, v := range src {
 				out[j] = ReLU(v)
@@ -141,19 +141,23 @@ func (f Activation) Backprop(dA, dH, h *mat.Dense) {
 	}
 }
 
-// softmaxRow writes exp(x_i - max x) / Σ_j exp(x_j - max x) into dst.
+// softmaxRow writes exp(x_i - max x) / Σ_j exp(x_j - max x) into dst: the
+// exponentials of the whole row at once (internal/blas.Exp, each in (0, 1]
+// after the shift), then their sum in order, then the divisions.
 func softmaxRow(dst, x []float64) {
 	m := math.Inf(-1)
 	for _, v := range x {
-		m = math.Max(m, v)
+		if v > m {
+			m = v // (a NaN is skipped here but makes its own exponential, and the sum, NaN)
+		}
 	}
+	dst = dst[:len(x)]
+	blas.Exp(dst, x, m)
 	var sum float64
-	for j, v := range x {
-		e := math.Exp(v - m)
-		dst[j] = e
+	for _, e := range dst {
 		sum += e
 	}
-	for j := range dst[:len(x)] {
+	for j := range dst {
 		dst[j] /= sum
 	}
 }

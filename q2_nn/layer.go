@@ -241,14 +241,20 @@ func (l *Layer) StepMomentum(lr, mu float64) {
 		l.vB = make([]float64, out)
 	}
 	for i := 0; i < in; i++ {
-		v := l.vW.RawRowView(i)
-		floats.Scale(mu, v)
-		floats.AddScaled(v, -lr, l.DW.RawRowView(i))
-		floats.Add(l.W.RawRowView(i), v)
+		momentum(l.W.RawRowView(i), l.vW.RawRowView(i), l.DW.RawRowView(i), lr, mu)
 	}
-	floats.Scale(mu, l.vB)
-	floats.AddScaled(l.vB, -lr, l.DB)
-	floats.Add(l.B, l.vB)
+	momentum(l.B, l.vB, l.DB, lr, mu)
+}
+
+// momentum does v ← μ·v - lr·g, θ ← θ + v element by element, in one pass
+// over the three arrays (each product rounded, then the sums, as three
+// separate passes would).
+func momentum(theta, v, g []float64, lr, mu float64) {
+	v, g = v[:len(theta)], g[:len(theta)]
+	for j := range theta {
+		v[j] = mu*v[j] + (-lr)*g[j]
+		theta[j] += v[j]
+	}
 }
 
 // resize returns an r x c matrix that reuses m's storage when it is large

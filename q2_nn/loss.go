@@ -103,12 +103,18 @@ var SquaredError = Objective{
 		var loss float64
 		for i := 0; i < r; i++ {
 			h, t := out.RawRowView(i)[:c], y.RawRowView(i)[:c]
-			for j := range h {
-				d := h[j] - t[j]
-				loss += d * d
-				if grad != nil {
-					grad.RawRowView(i)[j] = 2 * d
+			if grad == nil {
+				for j, v := range h {
+					d := v - t[j]
+					loss += d * d
 				}
+				continue
+			}
+			g := grad.RawRowView(i)[:c]
+			for j, v := range h {
+				d := v - t[j]
+				loss += d * d
+				g[j] = 2 * d
 			}
 		}
 		return loss

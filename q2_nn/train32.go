@@ -4,11 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 
-	_ "recog/internal/blas"
+	rblas "recog/internal/blas"
 	"recog/internal/data"
 )
 
@@ -68,6 +69,7 @@ type state32 struct {
 	labels         []int
 	w1, w2, b1, b2 []float32
 	xb, h1, p, dh  []float32 // batch buffers
+	f64            []float64 // the batch's activations in float64, for the exponentials
 }
 
 func toF32(src []float64, r, c, stride int) []float32 {
@@ -118,16 +120,22 @@ func (s *state32) step(rows []int, lr float32) (loss float64, correct int) {
 	xb, h1, p, dh := gen(s.xb, m, d), gen(s.h1, m, h), gen(s.p, m, c), gen(s.dh, m, h)
 	w1, w2 := gen(s.w1, d, h), gen(s.w2, h, c)
 
-	// H = σ(X W1 + b1)
+	// H = σ(X W1 + b1): the sums in float32, the sigmoid of the whole batch
+	// in float64 (rblas.Sigmoid), rounded back.
 	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, xb, w1, 0, h1)
-	for i := range m {
-		row := s.h1[i*h : (i+1)*h]
-		for j, a := range row {
-			row[j] = sigmoid32(a + s.b1[j])
-		}
+	s.f64 = slices.Grow(s.f64[:0], m*max(h, c))[:m*h]
+	for k, a := range s.h1 {
+		s.f64[k] = float64(a + s.b1[k%h])
 	}
-	// P = softmax(H W2 + b2); D2 = P - Y in place
+	rblas.Sigmoid(s.f64, s.f64)
+	for k, v := range s.f64 {
+		s.h1[k] = float32(v)
+	}
+	// P = softmax(H W2 + b2); D2 = P - Y in place. Per row: the shifted
+	// logits a - max a in float32, their exponentials in float64
+	// (rblas.Exp), the sum in float64.
 	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, h1, w2, 0, p)
+	e := s.f64[:c]
 	for i, r := range rows {
 		row := s.p[i*c : (i+1)*c]
 		best := 0
@@ -138,15 +146,17 @@ func (s *state32) step(rows []int, lr float32) (loss float64, correct int) {
 			}
 		}
 		mx := row[best]
-		var sum float64
 		for j, a := range row {
-			e := math.Exp(float64(a - mx))
-			row[j] = float32(e)
-			sum += e
+			e[j] = float64(a - mx)
+		}
+		rblas.Exp(e, e, 0)
+		var sum float64
+		for _, v := range e {
+			sum += v
 		}
 		inv := 1 / sum
-		for j := range row {
-			row[j] = float32(float64(row[j]) * inv)
+		for j, v := range e {
+			row[j] = float32(v * inv)
 		}
 		label := s.labels[r]
 		if best == label {
@@ -174,13 +184,4 @@ func (s *state32) step(rows []int, lr float32) (loss float64, correct int) {
 		}
 	}
 	return loss, correct
-}
-
-// sigmoid32 is Sigmoid in float32 (exp evaluated in float64).
-func sigmoid32(a float32) float32 {
-	if a >= 0 {
-		return float32(1 / (1 + math.Exp(-float64(a))))
-	}
-	e := math.Exp(float64(a))
-	return float32(e / (1 + e))
 }

@@ -1,5 +1,6 @@
 // Package pca is question 6: principal component analysis of the
-// mean-centred NIST36 training data by singular value decomposition, the
+// mean-centred NIST36 training data (its right singular vectors, from the
+// eigen-decomposition of its Gram matrix, or by the SVD itself), the
 // projection onto the first K = 32 principal directions, and the
 // reconstruction x̂ = μ + (x - μ) P Pᵀ compared with question 5's autoencoder
 // (PSNR, parameter counts).

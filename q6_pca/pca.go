@@ -29,14 +29,50 @@ type Model struct {
 	N int
 }
 
-// Fit returns the PCA of the rows of x keeping k components, from the thin
-// SVD of the centred data X - 1μᵀ = U Σ Vᵀ (gonum's mat.SVD): P = V[:, :k].
-// See docs/q6_pca.md#method.
+// Fit returns the PCA of the rows of x keeping k components. The principal
+// directions are the right singular vectors of the centred data
+// X̃ = X - 1μᵀ = U Σ Vᵀ, P = V[:, :k], and the variances λ_i = σ_i²/(N-1).
+// With at least as many rows as columns (N ≥ D, Q6's 10716 x 1024) they
+// are computed from the D x D Gram matrix X̃ᵀX̃ = V Σ² Vᵀ (gramEigen: one
+// product over the data, then a symmetric tridiagonal eigenproblem, the k
+// vectors by inverse iteration), else (or if that fails) by the thin SVD
+// (FitSVD). See docs/q6_pca.md#method.
 func Fit(x mat.Matrix, k int) (*Model, error) {
 	xc, mean, err := centre(x, k)
 	if err != nil {
 		return nil, err
 	}
+	n, d := xc.Dims()
+	if n < d {
+		return fitSVD(xc, mean, k)
+	}
+	vals, v, err := gramEigen(xc, k)
+	if err != nil {
+		return fitSVD(xc, mean, k)
+	}
+	vars := make([]float64, d)
+	for i, l := range vals {
+		// λ ≥ 0 exactly; a tiny negative value is rounding.
+		vars[i] = math.Max(l, 0) / float64(n-1)
+	}
+	fixSigns(v)
+	return &Model{Mean: mean, P: v, Variances: vars, N: n}, nil
+}
+
+// FitSVD returns the same PCA as Fit from the thin SVD of the centred data
+// X̃ = U Σ Vᵀ (gonum's mat.SVD, only V formed): P = V[:, :k], λ_i =
+// σ_i²/(N-1). It works on X̃ itself and so keeps the small variances to
+// their full relative accuracy; it is Fit's method for data with fewer
+// rows than columns, and its cross-check. See docs/q6_pca.md#method.
+func FitSVD(x mat.Matrix, k int) (*Model, error) {
+	xc, mean, err := centre(x, k)
+	if err != nil {
+		return nil, err
+	}
+	return fitSVD(xc, mean, k)
+}
+
+func fitSVD(xc *mat.Dense, mean []float64, k int) (*Model, error) {
 	n, d := xc.Dims()
 	var svd mat.SVD
 	if !svd.Factorize(xc, mat.SVDThinV) {
@@ -56,10 +92,11 @@ func Fit(x mat.Matrix, k int) (*Model, error) {
 
 // FitCovariance returns the same PCA as Fit from the eigen-decomposition of
 // the sample covariance C = (X - 1μᵀ)ᵀ(X - 1μᵀ) / (N - 1) = V Λ Vᵀ (gonum's
-// mat.EigenSym): P holds the eigenvectors of the k largest eigenvalues and
-// Variances the eigenvalues in decreasing order (min(N, D) of them). It
-// squares the condition number, so Fit is the method of choice; this one is
-// the cross-check. See docs/q6_pca.md#method.
+// mat.EigenSym, all eigenvectors by the implicit QL iteration): P holds the
+// eigenvectors of the k largest eigenvalues and Variances the eigenvalues
+// in decreasing order (min(N, D) of them). It is the textbook route to what
+// Fit computes, kept as a cross-check (about 10 times slower on Q6's data).
+// See docs/q6_pca.md#method.
 func FitCovariance(x mat.Matrix, k int) (*Model, error) {
 	xc, mean, err := centre(x, k)
 	if err != nil {

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"regexp"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"syscall"
@@ -45,7 +47,7 @@ func init() {
 	register(command{
 		name:    "bench",
 		summary: "speed figures of every question, one table",
-		usage:   "bench [--run REGEXP] [--repeat N] [--threads T] [--data DIR]",
+		usage:   "bench [--run REGEXP] [--repeat N] [--threads T] [--data DIR] [--cpuprofile FILE]",
 		run:     runBench,
 	})
 }
@@ -59,8 +61,11 @@ the machine. The BLAS line names the matrix product in use: this
 repository's GEMM with its avx512, avx2 or portable kernels, or openblas
 (build with -tags openblas, see README.md), and its threads per product.
 The gemm/ cases time each matrix shape the project multiplies (blas.Shapes).
-scripts/bench_q3.sh compares Q3's epoch with numpy and PyTorch in one run,
-scripts/bench_gemm.sh our GEMM with OpenBLAS.`
+--cpuprofile writes a CPU profile of everything the command runs (warm-ups
+included) for go tool pprof. The scripts scripts/bench_*.sh compare the
+cases with numpy and PyTorch side by side (bench_q3, bench_q5, bench_q6,
+bench_q7, bench_squeezenet; bench_all runs them all), and bench_gemm our
+GEMM with OpenBLAS.`
 
 func runBench(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", benchHelp, stderr)
@@ -68,6 +73,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	repeat := fs.IntRange("repeat", 5, 1, 1000, "timed runs of each case")
 	threads := fs.IntRange("threads", 0, 0, 1024, "threads per matrix product (0: the default, GOMAXPROCS, or OPENBLAS_NUM_THREADS or one per CPU for OpenBLAS)")
 	dataDir := fs.String("data", "", "data `DIR` (default <repo>/data)")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the timed runs to `FILE` (go tool pprof FILE)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -81,6 +87,17 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	}
 	if *threads > 0 {
 		blas.SetThreads(*threads)
+	}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("--cpuprofile %s: %w", *profile, err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	cases := slices.Clone(benchCases)
 	sort.SliceStable(cases, func(i, j int) bool { return cases[i].name < cases[j].name })

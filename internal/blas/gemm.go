@@ -3,6 +3,7 @@ package blas
 import (
 	"runtime"
 	"sync/atomic"
+	"unsafe"
 )
 
 // parallelMin is the number of multiply-adds (m·n·k) below which a product
@@ -55,7 +56,7 @@ func gemm[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a []T, l
 	// else along the dimension with more tiles.
 	pm, pn := (m+ks.mr-1)/ks.mr, (n+ks.nr()-1)/ks.nr() // tiles along m and n
 	var splitM bool
-	switch pB, pA := ks.packsB(tB, m), ks.packsA(tA, k); {
+	switch pB, pA := ks.packsB(tB, m, k, ldb), ks.packsA(tA, k); {
 	case pB && !pA:
 		splitM = pn < w // unless there are too few columns
 	case pA && !pB:
@@ -130,8 +131,16 @@ const directBRows = 128
 // (k ≤ 64) lose the time of packing.
 const packATMinK = 64
 
-// packsB reports whether gemmSerial packs B (see directBRows).
-func (ks *kernelSet[T]) packsB(tB bool, m int) bool { return ks.packAll || tB || m > directBRows }
+// packsB reports whether gemmSerial packs B: when transposed, when more
+// than directBRows rows of C reuse it, and when a long k walks rows of B
+// whose stride is a multiple of 4 KiB (Q6's Gram matrix XᵀX of
+// 1024-column rows, 8 KiB apart): such rows all fall in the same sets of
+// the L1 cache, which then holds 8 of them instead of a panel's kc, and the
+// product ran 5x slower than packed.
+func (ks *kernelSet[T]) packsB(tB bool, m, k, ldb int) bool {
+	var z T
+	return ks.packAll || tB || m > directBRows || k > packATMinK && ldb*int(unsafe.Sizeof(z))%4096 == 0
+}
 
 // packsA reports whether gemmSerial packs A (see packATMinK).
 func (ks *kernelSet[T]) packsA(tA bool, k int) bool { return ks.packAll || tA && k > packATMinK }
@@ -154,7 +163,7 @@ func (ks *kernelSet[T]) packsA(tA bool, k int) bool { return ks.packAll || tA &&
 // takes packed A and B only (packAll).
 func gemmSerial[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	mr, nr, lanes := ks.mr, ks.nr(), ks.lanes
-	packB := ks.packsB(tB, m)
+	packB := ks.packsB(tB, m, k, ldb)
 	kb := min(k, ks.kc)
 	nbuf := kb * nr // the last panel of B
 	if packB {
@@ -196,12 +205,15 @@ func gemmSerial[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a 
 				nc := min(ks.nc, n-jc)
 				// Pack B: every panel, or only a last one narrower than
 				// its kernel.
+				if packB && !tB {
+					packBlockB(ks, ws.b, b, ldb, pc, kc, jc, nc)
+				}
 				for jr := 0; jr < nc; {
 					nv := ks.panelVectors(nc - jr)
 					cols := min(nv*lanes, nc-jr)
-					if packB {
+					if packB && tB {
 						packPanelB(ws.b[jr*kc:], tB, b, ldb, pc, kc, jc+jr, cols, nv*lanes, ks.packT, lanes)
-					} else if cols < nv*lanes && !ks.maskedB {
+					} else if !packB && cols < nv*lanes && !ks.maskedB {
 						packPanelB(ws.b, false, b, ldb, pc, kc, jc+jr, cols, nv*lanes, nil, lanes)
 					}
 					jr += cols

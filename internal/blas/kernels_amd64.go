@@ -21,6 +21,20 @@ var (
 		kern: []microKernel[float64]{dgemmAVX2x1, dgemmAVX2x2, dgemmAVX2x3}, kc: 256, mc: 512, nc: 768}
 )
 
+// vecFamilies are the elementwise and level-2 kernels (vmath.go) of each
+// assembly family, by the family's name.
+var vecFamilies = map[string]*vecKernels{
+	"avx512": {lanes: 8, exp: dexpAVX512, sigmoid: dsigmoidAVX512, symvRow: dsymvRowAVX512},
+	"avx2":   {lanes: 4, exp: dexpAVX2, sigmoid: dsigmoidAVX2, symvRow: dsymvRowAVX2},
+}
+
+// f32Families are the float32 elementwise kernels (vmath32.go) of each
+// assembly family, by the family's name.
+var f32Families = map[string]*f32Kernels{
+	"avx512": {lanes: 16, reluMask: sreluMaskAVX512, adam: sadamAVX512, max: smaxAVX512},
+	"avx2":   {lanes: 8, reluMask: sreluMaskAVX2, adam: sadamAVX2, max: smaxAVX2},
+}
+
 // cpuKernels returns the assembly kernel families this CPU runs, fastest
 // first (golang.org/x/sys/cpu also checks that the OS saves the registers).
 func cpuKernels() ([]*kernelSet[float32], []*kernelSet[float64]) {

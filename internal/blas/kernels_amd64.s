@@ -7087,3 +7087,842 @@ skipfalse2:
 donefalse:
 	VZEROUPPER
 	RET
+
+DATA expconst<>+0(SB)/8, $0xc087500000000000
+DATA expconst<>+8(SB)/8, $0xc087500000000000
+DATA expconst<>+16(SB)/8, $0xc087500000000000
+DATA expconst<>+24(SB)/8, $0xc087500000000000
+DATA expconst<>+32(SB)/8, $0xc087500000000000
+DATA expconst<>+40(SB)/8, $0xc087500000000000
+DATA expconst<>+48(SB)/8, $0xc087500000000000
+DATA expconst<>+56(SB)/8, $0xc087500000000000
+DATA expconst<>+64(SB)/8, $0x4086300000000000
+DATA expconst<>+72(SB)/8, $0x4086300000000000
+DATA expconst<>+80(SB)/8, $0x4086300000000000
+DATA expconst<>+88(SB)/8, $0x4086300000000000
+DATA expconst<>+96(SB)/8, $0x4086300000000000
+DATA expconst<>+104(SB)/8, $0x4086300000000000
+DATA expconst<>+112(SB)/8, $0x4086300000000000
+DATA expconst<>+120(SB)/8, $0x4086300000000000
+DATA expconst<>+128(SB)/8, $0x3ff71547652b82fe
+DATA expconst<>+136(SB)/8, $0x3ff71547652b82fe
+DATA expconst<>+144(SB)/8, $0x3ff71547652b82fe
+DATA expconst<>+152(SB)/8, $0x3ff71547652b82fe
+DATA expconst<>+160(SB)/8, $0x3ff71547652b82fe
+DATA expconst<>+168(SB)/8, $0x3ff71547652b82fe
+DATA expconst<>+176(SB)/8, $0x3ff71547652b82fe
+DATA expconst<>+184(SB)/8, $0x3ff71547652b82fe
+DATA expconst<>+192(SB)/8, $0x4338000000000000
+DATA expconst<>+200(SB)/8, $0x4338000000000000
+DATA expconst<>+208(SB)/8, $0x4338000000000000
+DATA expconst<>+216(SB)/8, $0x4338000000000000
+DATA expconst<>+224(SB)/8, $0x4338000000000000
+DATA expconst<>+232(SB)/8, $0x4338000000000000
+DATA expconst<>+240(SB)/8, $0x4338000000000000
+DATA expconst<>+248(SB)/8, $0x4338000000000000
+DATA expconst<>+256(SB)/8, $0x3fe62e42fefa39ef
+DATA expconst<>+264(SB)/8, $0x3fe62e42fefa39ef
+DATA expconst<>+272(SB)/8, $0x3fe62e42fefa39ef
+DATA expconst<>+280(SB)/8, $0x3fe62e42fefa39ef
+DATA expconst<>+288(SB)/8, $0x3fe62e42fefa39ef
+DATA expconst<>+296(SB)/8, $0x3fe62e42fefa39ef
+DATA expconst<>+304(SB)/8, $0x3fe62e42fefa39ef
+DATA expconst<>+312(SB)/8, $0x3fe62e42fefa39ef
+DATA expconst<>+320(SB)/8, $0x3c7abc9e3b39803f
+DATA expconst<>+328(SB)/8, $0x3c7abc9e3b39803f
+DATA expconst<>+336(SB)/8, $0x3c7abc9e3b39803f
+DATA expconst<>+344(SB)/8, $0x3c7abc9e3b39803f
+DATA expconst<>+352(SB)/8, $0x3c7abc9e3b39803f
+DATA expconst<>+360(SB)/8, $0x3c7abc9e3b39803f
+DATA expconst<>+368(SB)/8, $0x3c7abc9e3b39803f
+DATA expconst<>+376(SB)/8, $0x3c7abc9e3b39803f
+DATA expconst<>+384(SB)/8, $0x3fe0000000000000
+DATA expconst<>+392(SB)/8, $0x3fe0000000000000
+DATA expconst<>+400(SB)/8, $0x3fe0000000000000
+DATA expconst<>+408(SB)/8, $0x3fe0000000000000
+DATA expconst<>+416(SB)/8, $0x3fe0000000000000
+DATA expconst<>+424(SB)/8, $0x3fe0000000000000
+DATA expconst<>+432(SB)/8, $0x3fe0000000000000
+DATA expconst<>+440(SB)/8, $0x3fe0000000000000
+DATA expconst<>+448(SB)/8, $0x3ff0000000000000
+DATA expconst<>+456(SB)/8, $0x3ff0000000000000
+DATA expconst<>+464(SB)/8, $0x3ff0000000000000
+DATA expconst<>+472(SB)/8, $0x3ff0000000000000
+DATA expconst<>+480(SB)/8, $0x3ff0000000000000
+DATA expconst<>+488(SB)/8, $0x3ff0000000000000
+DATA expconst<>+496(SB)/8, $0x3ff0000000000000
+DATA expconst<>+504(SB)/8, $0x3ff0000000000000
+DATA expconst<>+512(SB)/8, $0x00000000000003ff
+DATA expconst<>+520(SB)/8, $0x00000000000003ff
+DATA expconst<>+528(SB)/8, $0x00000000000003ff
+DATA expconst<>+536(SB)/8, $0x00000000000003ff
+DATA expconst<>+544(SB)/8, $0x00000000000003ff
+DATA expconst<>+552(SB)/8, $0x00000000000003ff
+DATA expconst<>+560(SB)/8, $0x00000000000003ff
+DATA expconst<>+568(SB)/8, $0x00000000000003ff
+DATA expconst<>+576(SB)/8, $0x8000000000000000
+DATA expconst<>+584(SB)/8, $0x8000000000000000
+DATA expconst<>+592(SB)/8, $0x8000000000000000
+DATA expconst<>+600(SB)/8, $0x8000000000000000
+DATA expconst<>+608(SB)/8, $0x8000000000000000
+DATA expconst<>+616(SB)/8, $0x8000000000000000
+DATA expconst<>+624(SB)/8, $0x8000000000000000
+DATA expconst<>+632(SB)/8, $0x8000000000000000
+DATA expconst<>+640(SB)/8, $0x3de6124613a86d09
+DATA expconst<>+648(SB)/8, $0x3de6124613a86d09
+DATA expconst<>+656(SB)/8, $0x3de6124613a86d09
+DATA expconst<>+664(SB)/8, $0x3de6124613a86d09
+DATA expconst<>+672(SB)/8, $0x3de6124613a86d09
+DATA expconst<>+680(SB)/8, $0x3de6124613a86d09
+DATA expconst<>+688(SB)/8, $0x3de6124613a86d09
+DATA expconst<>+696(SB)/8, $0x3de6124613a86d09
+DATA expconst<>+704(SB)/8, $0x3e21eed8eff8d898
+DATA expconst<>+712(SB)/8, $0x3e21eed8eff8d898
+DATA expconst<>+720(SB)/8, $0x3e21eed8eff8d898
+DATA expconst<>+728(SB)/8, $0x3e21eed8eff8d898
+DATA expconst<>+736(SB)/8, $0x3e21eed8eff8d898
+DATA expconst<>+744(SB)/8, $0x3e21eed8eff8d898
+DATA expconst<>+752(SB)/8, $0x3e21eed8eff8d898
+DATA expconst<>+760(SB)/8, $0x3e21eed8eff8d898
+DATA expconst<>+768(SB)/8, $0x3e5ae64567f544e4
+DATA expconst<>+776(SB)/8, $0x3e5ae64567f544e4
+DATA expconst<>+784(SB)/8, $0x3e5ae64567f544e4
+DATA expconst<>+792(SB)/8, $0x3e5ae64567f544e4
+DATA expconst<>+800(SB)/8, $0x3e5ae64567f544e4
+DATA expconst<>+808(SB)/8, $0x3e5ae64567f544e4
+DATA expconst<>+816(SB)/8, $0x3e5ae64567f544e4
+DATA expconst<>+824(SB)/8, $0x3e5ae64567f544e4
+DATA expconst<>+832(SB)/8, $0x3e927e4fb7789f5c
+DATA expconst<>+840(SB)/8, $0x3e927e4fb7789f5c
+DATA expconst<>+848(SB)/8, $0x3e927e4fb7789f5c
+DATA expconst<>+856(SB)/8, $0x3e927e4fb7789f5c
+DATA expconst<>+864(SB)/8, $0x3e927e4fb7789f5c
+DATA expconst<>+872(SB)/8, $0x3e927e4fb7789f5c
+DATA expconst<>+880(SB)/8, $0x3e927e4fb7789f5c
+DATA expconst<>+888(SB)/8, $0x3e927e4fb7789f5c
+DATA expconst<>+896(SB)/8, $0x3ec71de3a556c734
+DATA expconst<>+904(SB)/8, $0x3ec71de3a556c734
+DATA expconst<>+912(SB)/8, $0x3ec71de3a556c734
+DATA expconst<>+920(SB)/8, $0x3ec71de3a556c734
+DATA expconst<>+928(SB)/8, $0x3ec71de3a556c734
+DATA expconst<>+936(SB)/8, $0x3ec71de3a556c734
+DATA expconst<>+944(SB)/8, $0x3ec71de3a556c734
+DATA expconst<>+952(SB)/8, $0x3ec71de3a556c734
+DATA expconst<>+960(SB)/8, $0x3efa01a01a01a01a
+DATA expconst<>+968(SB)/8, $0x3efa01a01a01a01a
+DATA expconst<>+976(SB)/8, $0x3efa01a01a01a01a
+DATA expconst<>+984(SB)/8, $0x3efa01a01a01a01a
+DATA expconst<>+992(SB)/8, $0x3efa01a01a01a01a
+DATA expconst<>+1000(SB)/8, $0x3efa01a01a01a01a
+DATA expconst<>+1008(SB)/8, $0x3efa01a01a01a01a
+DATA expconst<>+1016(SB)/8, $0x3efa01a01a01a01a
+DATA expconst<>+1024(SB)/8, $0x3f2a01a01a01a01a
+DATA expconst<>+1032(SB)/8, $0x3f2a01a01a01a01a
+DATA expconst<>+1040(SB)/8, $0x3f2a01a01a01a01a
+DATA expconst<>+1048(SB)/8, $0x3f2a01a01a01a01a
+DATA expconst<>+1056(SB)/8, $0x3f2a01a01a01a01a
+DATA expconst<>+1064(SB)/8, $0x3f2a01a01a01a01a
+DATA expconst<>+1072(SB)/8, $0x3f2a01a01a01a01a
+DATA expconst<>+1080(SB)/8, $0x3f2a01a01a01a01a
+DATA expconst<>+1088(SB)/8, $0x3f56c16c16c16c17
+DATA expconst<>+1096(SB)/8, $0x3f56c16c16c16c17
+DATA expconst<>+1104(SB)/8, $0x3f56c16c16c16c17
+DATA expconst<>+1112(SB)/8, $0x3f56c16c16c16c17
+DATA expconst<>+1120(SB)/8, $0x3f56c16c16c16c17
+DATA expconst<>+1128(SB)/8, $0x3f56c16c16c16c17
+DATA expconst<>+1136(SB)/8, $0x3f56c16c16c16c17
+DATA expconst<>+1144(SB)/8, $0x3f56c16c16c16c17
+DATA expconst<>+1152(SB)/8, $0x3f81111111111111
+DATA expconst<>+1160(SB)/8, $0x3f81111111111111
+DATA expconst<>+1168(SB)/8, $0x3f81111111111111
+DATA expconst<>+1176(SB)/8, $0x3f81111111111111
+DATA expconst<>+1184(SB)/8, $0x3f81111111111111
+DATA expconst<>+1192(SB)/8, $0x3f81111111111111
+DATA expconst<>+1200(SB)/8, $0x3f81111111111111
+DATA expconst<>+1208(SB)/8, $0x3f81111111111111
+DATA expconst<>+1216(SB)/8, $0x3fa5555555555555
+DATA expconst<>+1224(SB)/8, $0x3fa5555555555555
+DATA expconst<>+1232(SB)/8, $0x3fa5555555555555
+DATA expconst<>+1240(SB)/8, $0x3fa5555555555555
+DATA expconst<>+1248(SB)/8, $0x3fa5555555555555
+DATA expconst<>+1256(SB)/8, $0x3fa5555555555555
+DATA expconst<>+1264(SB)/8, $0x3fa5555555555555
+DATA expconst<>+1272(SB)/8, $0x3fa5555555555555
+DATA expconst<>+1280(SB)/8, $0x3fc5555555555555
+DATA expconst<>+1288(SB)/8, $0x3fc5555555555555
+DATA expconst<>+1296(SB)/8, $0x3fc5555555555555
+DATA expconst<>+1304(SB)/8, $0x3fc5555555555555
+DATA expconst<>+1312(SB)/8, $0x3fc5555555555555
+DATA expconst<>+1320(SB)/8, $0x3fc5555555555555
+DATA expconst<>+1328(SB)/8, $0x3fc5555555555555
+DATA expconst<>+1336(SB)/8, $0x3fc5555555555555
+DATA expconst<>+1344(SB)/8, $0x3fe0000000000000
+DATA expconst<>+1352(SB)/8, $0x3fe0000000000000
+DATA expconst<>+1360(SB)/8, $0x3fe0000000000000
+DATA expconst<>+1368(SB)/8, $0x3fe0000000000000
+DATA expconst<>+1376(SB)/8, $0x3fe0000000000000
+DATA expconst<>+1384(SB)/8, $0x3fe0000000000000
+DATA expconst<>+1392(SB)/8, $0x3fe0000000000000
+DATA expconst<>+1400(SB)/8, $0x3fe0000000000000
+DATA expconst<>+1408(SB)/8, $0x3ff0000000000000
+DATA expconst<>+1416(SB)/8, $0x3ff0000000000000
+DATA expconst<>+1424(SB)/8, $0x3ff0000000000000
+DATA expconst<>+1432(SB)/8, $0x3ff0000000000000
+DATA expconst<>+1440(SB)/8, $0x3ff0000000000000
+DATA expconst<>+1448(SB)/8, $0x3ff0000000000000
+DATA expconst<>+1456(SB)/8, $0x3ff0000000000000
+DATA expconst<>+1464(SB)/8, $0x3ff0000000000000
+DATA expconst<>+1472(SB)/8, $0x3ff0000000000000
+DATA expconst<>+1480(SB)/8, $0x3ff0000000000000
+DATA expconst<>+1488(SB)/8, $0x3ff0000000000000
+DATA expconst<>+1496(SB)/8, $0x3ff0000000000000
+DATA expconst<>+1504(SB)/8, $0x3ff0000000000000
+DATA expconst<>+1512(SB)/8, $0x3ff0000000000000
+DATA expconst<>+1520(SB)/8, $0x3ff0000000000000
+DATA expconst<>+1528(SB)/8, $0x3ff0000000000000
+GLOBL expconst<>(SB), RODATA|NOPTR, $1536
+
+// func dexpAVX512(dst *float64, x *float64, n int, shift float64)
+// Requires: AVX, AVX512F
+TEXT ·dexpAVX512(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), AX
+	MOVQ         x+8(FP), CX
+	MOVQ         n+16(FP), DX
+	VBROADCASTSD shift+24(FP), Z7
+	TESTQ        DX, DX
+	JZ           done
+
+loop:
+	// v = x - shift
+	VMOVUPD (CX), Z0
+	VSUBPD  Z7, Z0, Z0
+
+	// t = min(max(v, lo), hi); a NaN in v stays NaN (it is the second source)
+	VMOVUPD expconst<>+0(SB), Z1
+	VMAXPD  Z0, Z1, Z1
+	VMOVUPD expconst<>+64(SB), Z4
+	VMINPD  Z1, Z4, Z1
+
+	// k = t·log2e + shifter rounds t/ln2 to an integer, kf = k - shifter
+	VMOVUPD     expconst<>+192(SB), Z2
+	VFMADD231PD expconst<>+128(SB), Z1, Z2
+	VSUBPD      expconst<>+192(SB), Z2, Z2
+
+	// r = t - kf·ln2hi - kf·ln2lo
+	VMOVUPD      Z1, Z3
+	VFNMADD231PD expconst<>+256(SB), Z2, Z3
+	VFNMADD231PD expconst<>+320(SB), Z2, Z3
+
+	// p = Σ r^j/j!, Horner
+	VMOVUPD     expconst<>+640(SB), Z4
+	VFMADD213PD expconst<>+704(SB), Z3, Z4
+	VFMADD213PD expconst<>+768(SB), Z3, Z4
+	VFMADD213PD expconst<>+832(SB), Z3, Z4
+	VFMADD213PD expconst<>+896(SB), Z3, Z4
+	VFMADD213PD expconst<>+960(SB), Z3, Z4
+	VFMADD213PD expconst<>+1024(SB), Z3, Z4
+	VFMADD213PD expconst<>+1088(SB), Z3, Z4
+	VFMADD213PD expconst<>+1152(SB), Z3, Z4
+	VFMADD213PD expconst<>+1216(SB), Z3, Z4
+	VFMADD213PD expconst<>+1280(SB), Z3, Z4
+	VFMADD213PD expconst<>+1344(SB), Z3, Z4
+	VFMADD213PD expconst<>+1408(SB), Z3, Z4
+	VFMADD213PD expconst<>+1472(SB), Z3, Z4
+
+	// k1 = floor(kf/2), k2 = kf - k1; p·2^k1·2^k2
+	VMULPD      expconst<>+384(SB), Z2, Z5
+	VRNDSCALEPD $0x09, Z5, Z5
+	VSUBPD      Z5, Z2, Z2
+	VADDPD      expconst<>+192(SB), Z5, Z6
+	VPADDQ      expconst<>+512(SB), Z6, Z6
+	VPSLLQ      $0x34, Z6, Z6
+	VMULPD      Z6, Z4, Z4
+	VADDPD      expconst<>+192(SB), Z2, Z6
+	VPADDQ      expconst<>+512(SB), Z6, Z6
+	VPSLLQ      $0x34, Z6, Z6
+	VMULPD      Z6, Z4, Z4
+	VMOVUPD     Z4, (AX)
+	ADDQ        $0x40, CX
+	ADDQ        $0x40, AX
+	SUBQ        $0x08, DX
+	JNZ         loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dsigmoidAVX512(dst *float64, x *float64, n int)
+// Requires: AVX, AVX512F
+TEXT ·dsigmoidAVX512(SB), NOSPLIT, $0-24
+	MOVQ  dst+0(FP), AX
+	MOVQ  x+8(FP), CX
+	MOVQ  n+16(FP), DX
+	TESTQ DX, DX
+	JZ    done
+
+loop:
+	// v = -|x| (set the sign bit), so that e^v is in [0, 1]
+	VMOVUPD (CX), Z8
+	VPORQ   expconst<>+576(SB), Z8, Z0
+
+	// t = min(max(v, lo), hi); a NaN in v stays NaN (it is the second source)
+	VMOVUPD expconst<>+0(SB), Z1
+	VMAXPD  Z0, Z1, Z1
+	VMOVUPD expconst<>+64(SB), Z4
+	VMINPD  Z1, Z4, Z1
+
+	// k = t·log2e + shifter rounds t/ln2 to an integer, kf = k - shifter
+	VMOVUPD     expconst<>+192(SB), Z2
+	VFMADD231PD expconst<>+128(SB), Z1, Z2
+	VSUBPD      expconst<>+192(SB), Z2, Z2
+
+	// r = t - kf·ln2hi - kf·ln2lo
+	VMOVUPD      Z1, Z3
+	VFNMADD231PD expconst<>+256(SB), Z2, Z3
+	VFNMADD231PD expconst<>+320(SB), Z2, Z3
+
+	// p = Σ r^j/j!, Horner
+	VMOVUPD     expconst<>+640(SB), Z4
+	VFMADD213PD expconst<>+704(SB), Z3, Z4
+	VFMADD213PD expconst<>+768(SB), Z3, Z4
+	VFMADD213PD expconst<>+832(SB), Z3, Z4
+	VFMADD213PD expconst<>+896(SB), Z3, Z4
+	VFMADD213PD expconst<>+960(SB), Z3, Z4
+	VFMADD213PD expconst<>+1024(SB), Z3, Z4
+	VFMADD213PD expconst<>+1088(SB), Z3, Z4
+	VFMADD213PD expconst<>+1152(SB), Z3, Z4
+	VFMADD213PD expconst<>+1216(SB), Z3, Z4
+	VFMADD213PD expconst<>+1280(SB), Z3, Z4
+	VFMADD213PD expconst<>+1344(SB), Z3, Z4
+	VFMADD213PD expconst<>+1408(SB), Z3, Z4
+	VFMADD213PD expconst<>+1472(SB), Z3, Z4
+
+	// k1 = floor(kf/2), k2 = kf - k1; p·2^k1·2^k2
+	VMULPD      expconst<>+384(SB), Z2, Z5
+	VRNDSCALEPD $0x09, Z5, Z5
+	VSUBPD      Z5, Z2, Z2
+	VADDPD      expconst<>+192(SB), Z5, Z6
+	VPADDQ      expconst<>+512(SB), Z6, Z6
+	VPSLLQ      $0x34, Z6, Z6
+	VMULPD      Z6, Z4, Z4
+	VADDPD      expconst<>+192(SB), Z2, Z6
+	VPADDQ      expconst<>+512(SB), Z6, Z6
+	VPSLLQ      $0x34, Z6, Z6
+	VMULPD      Z6, Z4, Z4
+
+	// e = e^-|x|: 1/(1 + e) where x has no sign bit, e/(1 + e) where it has
+	VADDPD   expconst<>+448(SB), Z4, Z10
+	VMOVUPD  expconst<>+448(SB), Z9
+	VPTESTMQ expconst<>+576(SB), Z8, K2
+	VMOVUPD  Z4, K2, Z9
+	VDIVPD   Z10, Z9, Z4
+	VMOVUPD  Z4, (AX)
+	ADDQ     $0x40, CX
+	ADDQ     $0x40, AX
+	SUBQ     $0x08, DX
+	JNZ      loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dsymvRowAVX512(a *float64, x *float64, t *float64, n int, xi float64) float64
+// Requires: AVX, AVX512F, SSE2
+TEXT ·dsymvRowAVX512(SB), NOSPLIT, $0-48
+	MOVQ         a+0(FP), AX
+	MOVQ         x+8(FP), CX
+	MOVQ         t+16(FP), DX
+	MOVQ         n+24(FP), BX
+	VBROADCASTSD xi+32(FP), Z0
+	VPXORQ       Z1, Z1, Z1
+	VPXORQ       Z2, Z2, Z2
+	VPXORQ       Z3, Z3, Z3
+	VPXORQ       Z4, Z4, Z4
+
+	// Four vectors per iteration, then one at a time.
+	CMPQ BX, $0x00000020
+	JL   one
+
+four:
+	VMOVUPD     (AX), Z5
+	VMOVUPD     (DX), Z9
+	VFMADD231PD (CX), Z5, Z1
+	VFMADD231PD Z0, Z5, Z9
+	VMOVUPD     Z9, (DX)
+	VMOVUPD     64(AX), Z6
+	VMOVUPD     64(DX), Z10
+	VFMADD231PD 64(CX), Z6, Z2
+	VFMADD231PD Z0, Z6, Z10
+	VMOVUPD     Z10, 64(DX)
+	VMOVUPD     128(AX), Z7
+	VMOVUPD     128(DX), Z11
+	VFMADD231PD 128(CX), Z7, Z3
+	VFMADD231PD Z0, Z7, Z11
+	VMOVUPD     Z11, 128(DX)
+	VMOVUPD     192(AX), Z8
+	VMOVUPD     192(DX), Z12
+	VFMADD231PD 192(CX), Z8, Z4
+	VFMADD231PD Z0, Z8, Z12
+	VMOVUPD     Z12, 192(DX)
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000100, CX
+	ADDQ        $0x00000100, DX
+	SUBQ        $0x00000020, BX
+	CMPQ        BX, $0x00000020
+	JGE         four
+
+one:
+	TESTQ       BX, BX
+	JZ          sum
+	VMOVUPD     (AX), Z5
+	VMOVUPD     (DX), Z9
+	VFMADD231PD (CX), Z5, Z1
+	VFMADD231PD Z0, Z5, Z9
+	VMOVUPD     Z9, (DX)
+	ADDQ        $0x00000040, AX
+	ADDQ        $0x00000040, CX
+	ADDQ        $0x00000040, DX
+	SUBQ        $0x00000008, BX
+	JMP         one
+
+sum:
+	// (acc0 + acc1) + (acc2 + acc3), then the lanes
+	VADDPD        Z2, Z1, Z1
+	VADDPD        Z4, Z3, Z3
+	VADDPD        Z3, Z1, Z1
+	VEXTRACTF64X4 $0x01, Z1, Y5
+	VADDPD        Y5, Y1, Y0
+	VEXTRACTF128  $0x01, Y0, X5
+	VADDPD        X5, X0, X0
+	VPERMILPD     $0x01, X0, X5
+	VADDSD        X5, X0, X0
+	MOVSD         X0, ret+40(FP)
+	VZEROUPPER
+	RET
+
+// func sreluMaskAVX512(gz *float32, gy *float32, y *float32, n int)
+// Requires: AVX, AVX512F
+TEXT ·sreluMaskAVX512(SB), NOSPLIT, $0-32
+	MOVQ  gz+0(FP), AX
+	MOVQ  gy+8(FP), CX
+	MOVQ  y+16(FP), DX
+	MOVQ  n+24(FP), BX
+	TESTQ BX, BX
+	JZ    done
+
+loop:
+	VMOVUPS   (DX), Z0
+	VPTESTMD  Z0, Z0, K1
+	VMOVUPS.Z (CX), K1, Z1
+	VMOVUPS   Z1, (AX)
+	ADDQ      $0x40, DX
+	ADDQ      $0x40, CX
+	ADDQ      $0x40, AX
+	SUBQ      $0x10, BX
+	JNZ       loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func sadamAVX512(w *float32, grad *float32, m *float32, v *float32, n int, b1 float32, omb1 float32, b2 float32, omb2 float32, step float32, sc2 float32, eps float32)
+// Requires: AVX, AVX512F
+TEXT ·sadamAVX512(SB), NOSPLIT, $0-68
+	MOVQ         w+0(FP), AX
+	MOVQ         grad+8(FP), CX
+	MOVQ         m+16(FP), DX
+	MOVQ         v+24(FP), BX
+	MOVQ         n+32(FP), SI
+	VBROADCASTSS b1+40(FP), Z0
+	VBROADCASTSS omb1+44(FP), Z1
+	VBROADCASTSS b2+48(FP), Z2
+	VBROADCASTSS omb2+52(FP), Z3
+	VBROADCASTSS step+56(FP), Z4
+	VBROADCASTSS sc2+60(FP), Z5
+	VBROADCASTSS eps+64(FP), Z6
+	TESTQ        SI, SI
+	JZ           done
+
+loop:
+	VMOVUPS (CX), Z7
+
+	// m = b1·m + omb1·g
+	VMULPS  (DX), Z0, Z8
+	VMULPS  Z7, Z1, Z10
+	VADDPS  Z10, Z8, Z8
+	VMOVUPS Z8, (DX)
+
+	// v = b2·v + (omb2·g)·g
+	VMULPS  (BX), Z2, Z9
+	VMULPS  Z7, Z3, Z10
+	VMULPS  Z7, Z10, Z10
+	VADDPS  Z10, Z9, Z9
+	VMOVUPS Z9, (BX)
+
+	// w = w - (step·m) / (√v·sc2 + eps)
+	VSQRTPS Z9, Z11
+	VMULPS  Z5, Z11, Z11
+	VADDPS  Z6, Z11, Z11
+	VMULPS  Z8, Z4, Z10
+	VDIVPS  Z11, Z10, Z10
+	VMOVUPS (AX), Z12
+	VSUBPS  Z10, Z12, Z12
+	VMOVUPS Z12, (AX)
+	ADDQ    $0x40, AX
+	ADDQ    $0x40, CX
+	ADDQ    $0x40, DX
+	ADDQ    $0x40, BX
+	SUBQ    $0x10, SI
+	JNZ     loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func smaxAVX512(dst *float32, a *float32, b *float32, n int)
+// Requires: AVX, AVX512F
+TEXT ·smaxAVX512(SB), NOSPLIT, $0-32
+	MOVQ  dst+0(FP), AX
+	MOVQ  a+8(FP), CX
+	MOVQ  b+16(FP), DX
+	MOVQ  n+24(FP), BX
+	TESTQ BX, BX
+	JZ    done
+
+loop:
+	VMOVUPS (CX), Z0
+	VMAXPS  (DX), Z0, Z1
+	VCMPPS  $0x03, Z0, Z0, K1
+	VMOVUPS Z0, K1, Z1
+	VMOVUPS Z1, (AX)
+	ADDQ    $0x40, CX
+	ADDQ    $0x40, DX
+	ADDQ    $0x40, AX
+	SUBQ    $0x10, BX
+	JNZ     loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dexpAVX2(dst *float64, x *float64, n int, shift float64)
+// Requires: AVX, AVX2, FMA3
+TEXT ·dexpAVX2(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), AX
+	MOVQ         x+8(FP), CX
+	MOVQ         n+16(FP), DX
+	VBROADCASTSD shift+24(FP), Y7
+	TESTQ        DX, DX
+	JZ           done
+
+loop:
+	// v = x - shift
+	VMOVUPD (CX), Y0
+	VSUBPD  Y7, Y0, Y0
+
+	// t = min(max(v, lo), hi); a NaN in v stays NaN (it is the second source)
+	VMOVUPD expconst<>+0(SB), Y1
+	VMAXPD  Y0, Y1, Y1
+	VMOVUPD expconst<>+64(SB), Y4
+	VMINPD  Y1, Y4, Y1
+
+	// k = t·log2e + shifter rounds t/ln2 to an integer, kf = k - shifter
+	VMOVUPD     expconst<>+192(SB), Y2
+	VFMADD231PD expconst<>+128(SB), Y1, Y2
+	VSUBPD      expconst<>+192(SB), Y2, Y2
+
+	// r = t - kf·ln2hi - kf·ln2lo
+	VMOVUPD      Y1, Y3
+	VFNMADD231PD expconst<>+256(SB), Y2, Y3
+	VFNMADD231PD expconst<>+320(SB), Y2, Y3
+
+	// p = Σ r^j/j!, Horner
+	VMOVUPD     expconst<>+640(SB), Y4
+	VFMADD213PD expconst<>+704(SB), Y3, Y4
+	VFMADD213PD expconst<>+768(SB), Y3, Y4
+	VFMADD213PD expconst<>+832(SB), Y3, Y4
+	VFMADD213PD expconst<>+896(SB), Y3, Y4
+	VFMADD213PD expconst<>+960(SB), Y3, Y4
+	VFMADD213PD expconst<>+1024(SB), Y3, Y4
+	VFMADD213PD expconst<>+1088(SB), Y3, Y4
+	VFMADD213PD expconst<>+1152(SB), Y3, Y4
+	VFMADD213PD expconst<>+1216(SB), Y3, Y4
+	VFMADD213PD expconst<>+1280(SB), Y3, Y4
+	VFMADD213PD expconst<>+1344(SB), Y3, Y4
+	VFMADD213PD expconst<>+1408(SB), Y3, Y4
+	VFMADD213PD expconst<>+1472(SB), Y3, Y4
+
+	// k1 = floor(kf/2), k2 = kf - k1; p·2^k1·2^k2
+	VMULPD   expconst<>+384(SB), Y2, Y5
+	VROUNDPD $0x09, Y5, Y5
+	VSUBPD   Y5, Y2, Y2
+	VADDPD   expconst<>+192(SB), Y5, Y6
+	VPADDQ   expconst<>+512(SB), Y6, Y6
+	VPSLLQ   $0x34, Y6, Y6
+	VMULPD   Y6, Y4, Y4
+	VADDPD   expconst<>+192(SB), Y2, Y6
+	VPADDQ   expconst<>+512(SB), Y6, Y6
+	VPSLLQ   $0x34, Y6, Y6
+	VMULPD   Y6, Y4, Y4
+	VMOVUPD  Y4, (AX)
+	ADDQ     $0x20, CX
+	ADDQ     $0x20, AX
+	SUBQ     $0x04, DX
+	JNZ      loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dsigmoidAVX2(dst *float64, x *float64, n int)
+// Requires: AVX, AVX2, FMA3
+TEXT ·dsigmoidAVX2(SB), NOSPLIT, $0-24
+	MOVQ  dst+0(FP), AX
+	MOVQ  x+8(FP), CX
+	MOVQ  n+16(FP), DX
+	TESTQ DX, DX
+	JZ    done
+
+loop:
+	// v = -|x| (set the sign bit), so that e^v is in [0, 1]
+	VMOVUPD (CX), Y8
+	VORPD   expconst<>+576(SB), Y8, Y0
+
+	// t = min(max(v, lo), hi); a NaN in v stays NaN (it is the second source)
+	VMOVUPD expconst<>+0(SB), Y1
+	VMAXPD  Y0, Y1, Y1
+	VMOVUPD expconst<>+64(SB), Y4
+	VMINPD  Y1, Y4, Y1
+
+	// k = t·log2e + shifter rounds t/ln2 to an integer, kf = k - shifter
+	VMOVUPD     expconst<>+192(SB), Y2
+	VFMADD231PD expconst<>+128(SB), Y1, Y2
+	VSUBPD      expconst<>+192(SB), Y2, Y2
+
+	// r = t - kf·ln2hi - kf·ln2lo
+	VMOVUPD      Y1, Y3
+	VFNMADD231PD expconst<>+256(SB), Y2, Y3
+	VFNMADD231PD expconst<>+320(SB), Y2, Y3
+
+	// p = Σ r^j/j!, Horner
+	VMOVUPD     expconst<>+640(SB), Y4
+	VFMADD213PD expconst<>+704(SB), Y3, Y4
+	VFMADD213PD expconst<>+768(SB), Y3, Y4
+	VFMADD213PD expconst<>+832(SB), Y3, Y4
+	VFMADD213PD expconst<>+896(SB), Y3, Y4
+	VFMADD213PD expconst<>+960(SB), Y3, Y4
+	VFMADD213PD expconst<>+1024(SB), Y3, Y4
+	VFMADD213PD expconst<>+1088(SB), Y3, Y4
+	VFMADD213PD expconst<>+1152(SB), Y3, Y4
+	VFMADD213PD expconst<>+1216(SB), Y3, Y4
+	VFMADD213PD expconst<>+1280(SB), Y3, Y4
+	VFMADD213PD expconst<>+1344(SB), Y3, Y4
+	VFMADD213PD expconst<>+1408(SB), Y3, Y4
+	VFMADD213PD expconst<>+1472(SB), Y3, Y4
+
+	// k1 = floor(kf/2), k2 = kf - k1; p·2^k1·2^k2
+	VMULPD   expconst<>+384(SB), Y2, Y5
+	VROUNDPD $0x09, Y5, Y5
+	VSUBPD   Y5, Y2, Y2
+	VADDPD   expconst<>+192(SB), Y5, Y6
+	VPADDQ   expconst<>+512(SB), Y6, Y6
+	VPSLLQ   $0x34, Y6, Y6
+	VMULPD   Y6, Y4, Y4
+	VADDPD   expconst<>+192(SB), Y2, Y6
+	VPADDQ   expconst<>+512(SB), Y6, Y6
+	VPSLLQ   $0x34, Y6, Y6
+	VMULPD   Y6, Y4, Y4
+
+	// e = e^-|x|: 1/(1 + e) where x has no sign bit, e/(1 + e) where it has
+	VADDPD    expconst<>+448(SB), Y4, Y10
+	VMOVUPD   expconst<>+448(SB), Y9
+	VBLENDVPD Y8, Y4, Y9, Y9
+	VDIVPD    Y10, Y9, Y4
+	VMOVUPD   Y4, (AX)
+	ADDQ      $0x20, CX
+	ADDQ      $0x20, AX
+	SUBQ      $0x04, DX
+	JNZ       loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func dsymvRowAVX2(a *float64, x *float64, t *float64, n int, xi float64) float64
+// Requires: AVX, FMA3, SSE2
+TEXT ·dsymvRowAVX2(SB), NOSPLIT, $0-48
+	MOVQ         a+0(FP), AX
+	MOVQ         x+8(FP), CX
+	MOVQ         t+16(FP), DX
+	MOVQ         n+24(FP), BX
+	VBROADCASTSD xi+32(FP), Y0
+	VXORPD       Y1, Y1, Y1
+	VXORPD       Y2, Y2, Y2
+	VXORPD       Y3, Y3, Y3
+	VXORPD       Y4, Y4, Y4
+
+	// Four vectors per iteration, then one at a time.
+	CMPQ BX, $0x00000010
+	JL   one
+
+four:
+	VMOVUPD     (AX), Y5
+	VMOVUPD     (DX), Y9
+	VFMADD231PD (CX), Y5, Y1
+	VFMADD231PD Y0, Y5, Y9
+	VMOVUPD     Y9, (DX)
+	VMOVUPD     32(AX), Y6
+	VMOVUPD     32(DX), Y10
+	VFMADD231PD 32(CX), Y6, Y2
+	VFMADD231PD Y0, Y6, Y10
+	VMOVUPD     Y10, 32(DX)
+	VMOVUPD     64(AX), Y7
+	VMOVUPD     64(DX), Y11
+	VFMADD231PD 64(CX), Y7, Y3
+	VFMADD231PD Y0, Y7, Y11
+	VMOVUPD     Y11, 64(DX)
+	VMOVUPD     96(AX), Y8
+	VMOVUPD     96(DX), Y12
+	VFMADD231PD 96(CX), Y8, Y4
+	VFMADD231PD Y0, Y8, Y12
+	VMOVUPD     Y12, 96(DX)
+	ADDQ        $0x00000080, AX
+	ADDQ        $0x00000080, CX
+	ADDQ        $0x00000080, DX
+	SUBQ        $0x00000010, BX
+	CMPQ        BX, $0x00000010
+	JGE         four
+
+one:
+	TESTQ       BX, BX
+	JZ          sum
+	VMOVUPD     (AX), Y5
+	VMOVUPD     (DX), Y9
+	VFMADD231PD (CX), Y5, Y1
+	VFMADD231PD Y0, Y5, Y9
+	VMOVUPD     Y9, (DX)
+	ADDQ        $0x00000020, AX
+	ADDQ        $0x00000020, CX
+	ADDQ        $0x00000020, DX
+	SUBQ        $0x00000004, BX
+	JMP         one
+
+sum:
+	// (acc0 + acc1) + (acc2 + acc3), then the lanes
+	VADDPD       Y2, Y1, Y1
+	VADDPD       Y4, Y3, Y3
+	VADDPD       Y3, Y1, Y1
+	VMOVAPD      Y1, Y0
+	VEXTRACTF128 $0x01, Y0, X5
+	VADDPD       X5, X0, X0
+	VPERMILPD    $0x01, X0, X5
+	VADDSD       X5, X0, X0
+	MOVSD        X0, ret+40(FP)
+	VZEROUPPER
+	RET
+
+// func sreluMaskAVX2(gz *float32, gy *float32, y *float32, n int)
+// Requires: AVX, AVX2
+TEXT ·sreluMaskAVX2(SB), NOSPLIT, $0-32
+	MOVQ   gz+0(FP), AX
+	MOVQ   gy+8(FP), CX
+	MOVQ   y+16(FP), DX
+	MOVQ   n+24(FP), BX
+	VXORPS Y2, Y2, Y2
+	TESTQ  BX, BX
+	JZ     done
+
+loop:
+	VMOVUPS  (DX), Y0
+	VPCMPEQD Y2, Y0, Y0
+	VPANDN   (CX), Y0, Y1
+	VMOVUPS  Y1, (AX)
+	ADDQ     $0x20, DX
+	ADDQ     $0x20, CX
+	ADDQ     $0x20, AX
+	SUBQ     $0x08, BX
+	JNZ      loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func sadamAVX2(w *float32, grad *float32, m *float32, v *float32, n int, b1 float32, omb1 float32, b2 float32, omb2 float32, step float32, sc2 float32, eps float32)
+// Requires: AVX
+TEXT ·sadamAVX2(SB), NOSPLIT, $0-68
+	MOVQ         w+0(FP), AX
+	MOVQ         grad+8(FP), CX
+	MOVQ         m+16(FP), DX
+	MOVQ         v+24(FP), BX
+	MOVQ         n+32(FP), SI
+	VBROADCASTSS b1+40(FP), Y0
+	VBROADCASTSS omb1+44(FP), Y1
+	VBROADCASTSS b2+48(FP), Y2
+	VBROADCASTSS omb2+52(FP), Y3
+	VBROADCASTSS step+56(FP), Y4
+	VBROADCASTSS sc2+60(FP), Y5
+	VBROADCASTSS eps+64(FP), Y6
+	TESTQ        SI, SI
+	JZ           done
+
+loop:
+	VMOVUPS (CX), Y7
+
+	// m = b1·m + omb1·g
+	VMULPS  (DX), Y0, Y8
+	VMULPS  Y7, Y1, Y10
+	VADDPS  Y10, Y8, Y8
+	VMOVUPS Y8, (DX)
+
+	// v = b2·v + (omb2·g)·g
+	VMULPS  (BX), Y2, Y9
+	VMULPS  Y7, Y3, Y10
+	VMULPS  Y7, Y10, Y10
+	VADDPS  Y10, Y9, Y9
+	VMOVUPS Y9, (BX)
+
+	// w = w - (step·m) / (√v·sc2 + eps)
+	VSQRTPS Y9, Y11
+	VMULPS  Y5, Y11, Y11
+	VADDPS  Y6, Y11, Y11
+	VMULPS  Y8, Y4, Y10
+	VDIVPS  Y11, Y10, Y10
+	VMOVUPS (AX), Y12
+	VSUBPS  Y10, Y12, Y12
+	VMOVUPS Y12, (AX)
+	ADDQ    $0x20, AX
+	ADDQ    $0x20, CX
+	ADDQ    $0x20, DX
+	ADDQ    $0x20, BX
+	SUBQ    $0x08, SI
+	JNZ     loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func smaxAVX2(dst *float32, a *float32, b *float32, n int)
+// Requires: AVX
+TEXT ·smaxAVX2(SB), NOSPLIT, $0-32
+	MOVQ  dst+0(FP), AX
+	MOVQ  a+8(FP), CX
+	MOVQ  b+16(FP), DX
+	MOVQ  n+24(FP), BX
+	TESTQ BX, BX
+	JZ    done
+
+loop:
+	VMOVUPS   (CX), Y0
+	VMAXPS    (DX), Y0, Y1
+	VCMPPS    $0x03, Y0, Y0, Y2
+	VBLENDVPS Y2, Y0, Y1, Y1
+	VMOVUPS   Y1, (AX)
+	ADDQ      $0x20, CX
+	ADDQ      $0x20, DX
+	ADDQ      $0x20, AX
+	SUBQ      $0x08, BX
+	JNZ       loop
+
+done:
+	VZEROUPPER
+	RET

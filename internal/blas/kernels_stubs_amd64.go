@@ -73,3 +73,63 @@ func dgemmAVX2x2(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *fl
 //
 //go:noescape
 func dgemmAVX2x3(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *float64, ldc int, alpha float64, beta float64, r0 int, mr int, nr int)
+
+// dexpAVX512 sets dst[i] = exp64(x[i] - shift) for i < n, n a multiple of 8 (see vmath.go).
+//
+//go:noescape
+func dexpAVX512(dst *float64, x *float64, n int, shift float64)
+
+// dsigmoidAVX512 sets dst[i] = sigmoid64(x[i]) for i < n, n a multiple of 8 (see vmath.go).
+//
+//go:noescape
+func dsigmoidAVX512(dst *float64, x *float64, n int)
+
+// dsymvRowAVX512 returns Σ a[j]·x[j] and adds xi·a[j] to t[j], j < n, n a multiple of 8 (see level2.go).
+//
+//go:noescape
+func dsymvRowAVX512(a *float64, x *float64, t *float64, n int, xi float64) float64
+
+// sreluMaskAVX512 sets gz[i] = gy[i] where y[i] has a bit set, else 0, for i < n, n a multiple of 16 (see ../vmath32.go).
+//
+//go:noescape
+func sreluMaskAVX512(gz *float32, gy *float32, y *float32, n int)
+
+// sadamAVX512 does one Adam update of w[i], i < n, n a multiple of 16 (see ../vmath32.go).
+//
+//go:noescape
+func sadamAVX512(w *float32, grad *float32, m *float32, v *float32, n int, b1 float32, omb1 float32, b2 float32, omb2 float32, step float32, sc2 float32, eps float32)
+
+// smaxAVX512 sets dst[i] = max(a[i], b[i]) (NaN if either is) for i < n, n a multiple of 16 (see ../vmath32.go).
+//
+//go:noescape
+func smaxAVX512(dst *float32, a *float32, b *float32, n int)
+
+// dexpAVX2 sets dst[i] = exp64(x[i] - shift) for i < n, n a multiple of 4 (see vmath.go).
+//
+//go:noescape
+func dexpAVX2(dst *float64, x *float64, n int, shift float64)
+
+// dsigmoidAVX2 sets dst[i] = sigmoid64(x[i]) for i < n, n a multiple of 4 (see vmath.go).
+//
+//go:noescape
+func dsigmoidAVX2(dst *float64, x *float64, n int)
+
+// dsymvRowAVX2 returns Σ a[j]·x[j] and adds xi·a[j] to t[j], j < n, n a multiple of 4 (see level2.go).
+//
+//go:noescape
+func dsymvRowAVX2(a *float64, x *float64, t *float64, n int, xi float64) float64
+
+// sreluMaskAVX2 sets gz[i] = gy[i] where y[i] has a bit set, else 0, for i < n, n a multiple of 8 (see ../vmath32.go).
+//
+//go:noescape
+func sreluMaskAVX2(gz *float32, gy *float32, y *float32, n int)
+
+// sadamAVX2 does one Adam update of w[i], i < n, n a multiple of 8 (see ../vmath32.go).
+//
+//go:noescape
+func sadamAVX2(w *float32, grad *float32, m *float32, v *float32, n int, b1 float32, omb1 float32, b2 float32, omb2 float32, step float32, sc2 float32, eps float32)
+
+// smaxAVX2 sets dst[i] = max(a[i], b[i]) (NaN if either is) for i < n, n a multiple of 8 (see ../vmath32.go).
+//
+//go:noescape
+func smaxAVX2(dst *float32, a *float32, b *float32, n int)

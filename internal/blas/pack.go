@@ -68,6 +68,26 @@ func packBlockAT[T float](d []T, a []T, lda, i0, mc, p0, kc, mr int) {
 	}
 }
 
+// packBlockB packs rows [p0, p0+kc) and columns [j0, j0+nc) of B (not
+// transposed, stride ldb) into the panels of packPanelB, the panel at
+// column jr of the block at d[jr·kc:] (widths as ks.panelVectors gives
+// them). It reads B row by row, nc contiguous elements at a time, which
+// the hardware prefetches, where packing one panel after the other would
+// read kc short pieces of rows far apart for each.
+func packBlockB[T float](ks *kernelSet[T], d []T, b []T, ldb, p0, kc, j0, nc int) {
+	for l := range kc {
+		src := b[(p0+l)*ldb+j0 : (p0+l)*ldb+j0+nc]
+		for jr := 0; jr < nc; {
+			w := ks.panelVectors(nc-jr) * ks.lanes
+			cols := min(w, nc-jr)
+			dd := d[jr*kc+l*w : jr*kc+l*w+w]
+			copy(dd, src[jr:jr+cols])
+			clear(dd[cols:])
+			jr += cols
+		}
+	}
+}
+
 // packPanelB copies rows [p0, p0+kc) and columns [j, j+cols) of op(B) into
 // d as one panel w ≥ cols columns wide: for each row l in turn, the w values
 // op(B)[p0 + l, j + jj], jj < w (zero past cols). op(B) is B, stored

@@ -183,11 +183,12 @@ func flowerFiles(files []data.ImageFile, perClass int) [3][]data.ImageFile {
 	return out
 }
 
-// decodeFlowers decodes files[lo:hi] on GOMAXPROCS goroutines into the
+// Decode decodes files[lo:hi] on GOMAXPROCS goroutines into the
 // SqueezeNet input big (3 x 224 x 224 each, nets.ImageNetPreprocess(img, 256,
 // 224)) when big is not nil and the small input (nets.ImageNetPreprocess(img, s,
-// s)) into small[i] for file i.
-func decodeFlowers(files []data.ImageFile, lo, hi int, big []float32, small []float32, s int) error {
+// s)) into small[i] for file i: the decoding stage of Run (and of `recog
+// bench --run q7/flowers-decode`).
+func Decode(files []data.ImageFile, lo, hi int, big []float32, small []float32, s int) error {
 	const bigSize = 3 * 224 * 224
 	errs := make([]error, hi-lo)
 	var wg sync.WaitGroup
@@ -203,6 +204,10 @@ func decodeFlowers(files []data.ImageFile, lo, hi int, big []float32, small []fl
 					errs[i-lo] = fmt.Errorf("%s: %w", f.Path, err)
 					continue
 				}
+				// Both resizes start by converting the JPEG's YCbCr to
+				// 8-bit RGBA; doing it once (the same conversion) leaves them
+				// a plain copy.
+				img = imaging.Clone(img)
 				if big != nil {
 					x, err := nets.ImageNetPreprocess(img, 256, 224)
 					if err != nil {
@@ -261,7 +266,7 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 		for lo := 0; lo < len(files); lo += chunk {
 			hi := min(lo+chunk, len(files))
 			t0 := startStage()
-			if err := decodeFlowers(files, lo, hi, big, fs.small.X, s); err != nil {
+			if err := Decode(files, lo, hi, big, fs.small.X, s); err != nil {
 				return out, err
 			}
 			t0.add(&st.Decode, &st.CPU.Decode)

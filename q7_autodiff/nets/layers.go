@@ -248,8 +248,8 @@ func (l MaxPool2D) Build(x *G.Node, _ []*G.Node, _ *builder) (*G.Node, error) {
 
 // Dropout zeroes each input with probability P while training and scales the
 // kept ones by 1/(1-P) (inverted dropout); at inference it is the identity.
-// The mask is drawn from the training run's *rand.Rand before each step and
-// applied as x ⊙ mask (gorgonia's HadamardProd), so runs are reproducible
+// The mask is drawn from the training run's *rand.Rand before each step
+// (drawMask) and applied as x ⊙ mask (ops.Mask), so runs are reproducible
 // (gorgonia's own Dropout seeds itself from the clock).
 type Dropout struct{ P float64 }
 
@@ -265,5 +265,5 @@ func (l Dropout) Build(x *G.Node, _ []*G.Node, b *builder) (*G.Node, error) {
 	if !b.train || l.P == 0 {
 		return x, nil
 	}
-	return G.HadamardProd(x, b.mask(x.Shape(), l.P))
+	return ops.Mask(x, b.mask(x.Shape(), l.P))
 }

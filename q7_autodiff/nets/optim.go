@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"recog/internal/blas"
 	"recog/q7_autodiff/ops"
 )
 
@@ -90,12 +91,7 @@ func (o *Adam) Step(params []Param, grads [][]float32) {
 	eps := float32(o.Eps)
 	ops.Parallel(len(params), func(lo, hi, _ int) {
 		for i := lo; i < hi; i++ {
-			w, g, m, v := params[i].Data(), grads[i], o.m[i], o.v[i]
-			for j := range w {
-				m[j] = b1*m[j] + (1-b1)*g[j]
-				v[j] = b2*v[j] + (1-b2)*g[j]*g[j]
-				w[j] -= step * m[j] / (float32(math.Sqrt(float64(v[j])))*sc2 + eps)
-			}
+			blas.Adam(params[i].Data(), grads[i], o.m[i], o.v[i], b1, b2, step, sc2, eps)
 		}
 	})
 }

@@ -48,28 +48,91 @@ func (op Conv2dOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value, er
 	x, w, b, y := f32s(vals[0]), f32s(vals[1]), f32s(vals[2]), f32s(prealloc)
 	g := op.g
 	n := vals[0].Shape()[0]
+	if g.shifted() {
+		op.forwardShifted(x, w, b, y, n)
+		return prealloc, nil
+	}
 	O := g.outChans
 	Parallel(n, func(lo, hi, _ int) {
 		col := getBuf(g.K * g.P)
 		for s := lo; s < hi; s++ {
 			g.im2col(x[s*g.C*g.H*g.W:(s+1)*g.C*g.H*g.W], col)
 			ys := y[s*O*g.P : (s+1)*O*g.P]
-			for o := 0; o < O; o++ {
-				row := ys[o*g.P : (o+1)*g.P]
-				for p := range row {
-					row[p] = b[o]
-				}
-			}
-			blas32.Implementation().Sgemm(blas.NoTrans, blas.NoTrans, O, g.P, g.K, 1, w, g.K, col, g.P, 1, ys, g.P)
-			if op.relu {
-				for i, v := range ys {
-					ys[i] = max(v, 0)
+			blas32.Implementation().Sgemm(blas.NoTrans, blas.NoTrans, O, g.P, g.K, 1, w, g.K, col, g.P, 0, ys, g.P)
+			// The bias and the ReLU in one pass over the output.
+			for o := range O {
+				bo, row := b[o], ys[o*g.P:(o+1)*g.P]
+				if op.relu {
+					for p, v := range row {
+						row[p] = max(v+bo, 0)
+					}
+				} else {
+					for p, v := range row {
+						row[p] = v + bo
+					}
 				}
 			}
 		}
 		putBuf(col)
 	})
 	return prealloc, nil
+}
+
+// forwardShifted is the forward pass by shifted views (convGeom.shifted):
+// per sample, z_wide = Σ_{i,j} W_ij X_ij, one GEMM per tap accumulating
+// into the wide output, then one pass that keeps the OW used columns of
+// each row, adds the bias and applies the fused ReLU.
+func (op Conv2dOp) forwardShifted(x, w, b, y []float32, n int) {
+	g := op.g
+	O, hp, wp, pw := g.outChans, 0, 0, g.wide()
+	hp, wp = g.padded()
+	wt := g.tapWeights(w, getBuf(g.KH*g.KW*O*g.C))
+	defer putBuf(wt)
+	// Without unused columns (a 1x1 kernel, no padding), the wide output
+	// is the output: the products go straight into y.
+	direct := wp == g.OW
+	Parallel(n, func(lo, hi, _ int) {
+		var zw []float32
+		if !direct {
+			zw = getBuf(O * pw)
+			defer putBuf(zw)
+		}
+		pbuf := g.padBuf()
+		defer putBuf(pbuf)
+		for s := lo; s < hi; s++ {
+			xp := g.pad(x[s*g.C*g.H*g.W:(s+1)*g.C*g.H*g.W], pbuf)
+			ys := y[s*O*g.P : (s+1)*O*g.P]
+			if direct {
+				zw = ys
+			}
+			for i := range g.KH {
+				for j := range g.KW {
+					t := i*g.KW + j
+					beta := float32(1)
+					if t == 0 {
+						beta = 0
+					}
+					blas32.Implementation().Sgemm(blas.NoTrans, blas.NoTrans, O, pw, g.C, 1, wt[t*O*g.C:], g.C, xp[i*wp+j:], hp*wp, beta, zw, pw)
+				}
+			}
+			for o := range O {
+				bo := b[o]
+				for oy := range g.OH {
+					src := zw[o*pw+oy*wp : o*pw+oy*wp+g.OW]
+					dst := ys[o*g.P+oy*g.OW : o*g.P+(oy+1)*g.OW]
+					if op.relu {
+						for ox, v := range src {
+							dst[ox] = max(v+bo, 0)
+						}
+					} else {
+						for ox, v := range src {
+							dst[ox] = v + bo
+						}
+					}
+				}
+			}
+		}
+	})
 }
 
 func (op Conv2dOp) DiffWRT(int) []bool { return []bool{op.g.inputGrads, true, true} }
@@ -171,6 +234,10 @@ func (op Conv2dGradOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value
 		reluMask(scratch, src, yv[s*O*g.P:])
 		return scratch
 	}
+	if op.which != 2 && g.shifted() {
+		op.gradShifted(vals, out, yv)
+		return prealloc, nil
+	}
 	switch op.which {
 	case 0:
 		w, gy := f32s(vals[0]), f32s(vals[1])
@@ -225,11 +292,7 @@ func (op Conv2dGradOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value
 			for s := lo; s < hi; s++ {
 				z := gz(gy, s, sc)
 				for o := 0; o < O; o++ {
-					var sum float32
-					for _, v := range z[o*g.P : (o+1)*g.P] {
-						sum += v
-					}
-					acc[o] += float64(sum)
+					acc[o] += float64(sum4(z[o*g.P : (o+1)*g.P]))
 				}
 			}
 			partial[k] = acc
@@ -244,6 +307,124 @@ func (op Conv2dGradOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value
 		}
 	}
 	return prealloc, nil
+}
+
+// gradShifted computes dx (which = 0) or dW (which = 1) by shifted views
+// (convGeom.shifted). Per sample, the masked output gradient is first
+// written in the wide layout, gz_wide, with zeros in the unused columns;
+// then
+//
+//	dx: clear the padded plane, add W_ijᵀ gz_wide at offset i·Wp + j for each
+//	    tap (GEMMs with beta = 1), keep the interior;
+//	dW: dW_ij += gz_wide X_ijᵀ for each tap, into a per-chunk sum (taps x
+//	    O x C) that is added up in chunk order and rearranged to O x C x KH x KW.
+func (op Conv2dGradOp) gradShifted(vals []G.Value, out, yv []float32) {
+	g := op.g
+	O, pw := g.outChans, g.wide()
+	hp, wp := g.padded()
+	taps := g.KH * g.KW
+	gy := f32s(vals[1])
+	n := vals[1].Shape()[0]
+	// widen writes sample s's masked gradient in the wide layout.
+	widen := func(dst []float32, s int) {
+		for o := range O {
+			for oy := range g.OH {
+				k := (s*O+o)*g.P + oy*g.OW
+				row := dst[o*pw+oy*wp:]
+				if op.relu {
+					reluMask(row[:g.OW], gy[k:k+g.OW], yv[k:k+g.OW])
+				} else {
+					copy(row[:g.OW], gy[k:k+g.OW])
+				}
+				if oy < g.OH-1 {
+					clear(row[g.OW:wp])
+				}
+			}
+		}
+	}
+	if op.which == 0 {
+		wt := g.tapWeights(f32s(vals[0]), getBuf(taps*O*g.C))
+		defer putBuf(wt)
+		Parallel(n, func(lo, hi, _ int) {
+			gw := getBuf(O * pw)
+			pbuf := g.padBuf()
+			for s := lo; s < hi; s++ {
+				widen(gw, s)
+				im := out[s*g.C*g.H*g.W : (s+1)*g.C*g.H*g.W]
+				dst := im
+				if g.PH != 0 || g.PW != 0 {
+					dst = pbuf[:g.C*hp*wp]
+				}
+				clear(dst)
+				for i := range g.KH {
+					for j := range g.KW {
+						t := i*g.KW + j
+						blas32.Implementation().Sgemm(blas.Trans, blas.NoTrans, g.C, pw, O, 1, wt[t*O*g.C:], g.C, gw, pw, 1, dst[i*wp+j:], hp*wp)
+					}
+				}
+				if g.PH != 0 || g.PW != 0 {
+					g.unpad(dst, im)
+				}
+			}
+			putBuf(gw)
+			putBuf(pbuf)
+		})
+		return
+	}
+	x := f32s(vals[0])
+	partial := make([][]float32, min(chunks, n))
+	Parallel(n, func(lo, hi, k int) {
+		gw := getBuf(O * pw)
+		pbuf := g.padBuf()
+		dw := getBuf(taps * O * g.C)
+		clear(dw)
+		for s := lo; s < hi; s++ {
+			widen(gw, s)
+			xp := g.pad(x[s*g.C*g.H*g.W:(s+1)*g.C*g.H*g.W], pbuf)
+			for i := range g.KH {
+				for j := range g.KW {
+					t := i*g.KW + j
+					blas32.Implementation().Sgemm(blas.NoTrans, blas.Trans, O, g.C, pw, 1, gw, pw, xp[i*wp+j:], hp*wp, 1, dw[t*O*g.C:], g.C)
+				}
+			}
+		}
+		partial[k] = dw
+		putBuf(gw)
+		putBuf(pbuf)
+	})
+	for _, p := range partial[1:] {
+		for i, v := range p {
+			partial[0][i] += v
+		}
+	}
+	// dW[o, c, i, j] = dW_ij[o, c]
+	for oc := range O * g.C {
+		for t := range taps {
+			out[oc*taps+t] = partial[0][t*O*g.C+oc]
+		}
+	}
+	for _, p := range partial {
+		putBuf(p)
+	}
+}
+
+// sum4 returns Σ v in float32, as four interleaved partial sums (elements
+// i ≡ 0, 1, 2, 3 mod 4) added at the end: four independent additions per
+// step instead of one chain, in an order that depends only on len(v).
+func sum4(v []float32) float32 {
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(v); i += 4 {
+		q := v[i : i+4 : i+4]
+		s0 += q[0]
+		s1 += q[1]
+		s2 += q[2]
+		s3 += q[3]
+	}
+	for ; i < len(v); i++ {
+		s0 += v[i]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // Conv2d adds y = conv2d(x, w) + b to the graph of x, computed by

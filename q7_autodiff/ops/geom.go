@@ -48,8 +48,15 @@ func (g *convGeom) im2col(im, col []float32) {
 						continue
 					}
 					src := plane[y*g.W : (y+1)*g.W]
-					if g.SW == 1 && g.PW == 0 {
-						copy(row[k:k+g.OW], src[j:j+g.OW])
+					if g.SW == 1 {
+						// x = ox + j - PW: one copy of the columns inside
+						// the image, zeros for those in the padding.
+						lo := min(max(0, g.PW-j), g.OW)
+						hi := max(min(g.OW, g.W+g.PW-j), lo)
+						out := row[k : k+g.OW]
+						clear(out[:lo])
+						copy(out[lo:hi], src[lo+j-g.PW:])
+						clear(out[hi:])
 						k += g.OW
 						continue
 					}
@@ -106,6 +113,98 @@ func (g *convGeom) col2im(col, im []float32) {
 			}
 		}
 	}
+}
+
+// shifted reports whether a convolution multiplies shifted views of its
+// input instead of an im2col matrix: for stride 1, with a 1x1 kernel (its
+// im2col matrix is the input itself) or at least shiftedMinC input channels
+// (each view's product has K = C, which must be long enough to pay for
+// the KH·KW passes over the output).
+func (g *convGeom) shifted() bool {
+	return g.SH == 1 && g.SW == 1 && (g.KH*g.KW == 1 || g.C >= shiftedMinC)
+}
+
+// shiftedMinC is the fewest input channels for which a KxK convolution
+// (K > 1) uses the shifted views: MNIST's first convolution (1 channel)
+// keeps im2col, its second (32) and SqueezeNet's 3x3 expand convolutions
+// (16-64) take the views.
+const shiftedMinC = 16
+
+// The shifted views. With stride 1, entry (c·KH·KW + i·KW + j, oy·OW + ox)
+// of im2col's matrix is pixel (oy+i, ox+j) of the zero-padded plane c
+// (Hp x Wp, Hp = H + 2PH, Wp = W + 2PW). Let the output be "wide": Wp
+// columns per row, of which the first OW are the output and the last KW-1
+// are not used, so column q = oy·Wp + ox. Then for the tap (i, j), the
+// C x Pw matrix of those pixels, X_ij[c, q] = padded[c, q + i·Wp + j], is
+// the padded image itself read from offset i·Wp + j with rows Hp·Wp apart:
+// no copy. Hence, with W_ij the O x C matrix W[:, :, i, j],
+//
+//	z_wide = Σ_{i,j} W_ij X_ij              (KH·KW products with K = C)
+//	dW_ij  = Σ_n gz_wide X_ijᵀ              (gz_wide: the output gradient, 0 in the unused columns)
+//	dx     = Σ_{i,j} (W_ijᵀ gz_wide) placed at offset i·Wp + j of the padded plane
+//
+// where Pw = (OH-1)·Wp + OW leaves out the unused columns of the last row,
+// so that every view ends inside the plane. The unused columns cost
+// (Wp - OW)/Wp of the multiply-adds (2/26 for MNIST's 26 -> 24); in
+// exchange nothing is copied into a K x P matrix (662 KB per MNIST image,
+// more than the L2 cache), and col2im's scattered adds become products.
+
+// padded returns the size of a padded plane, Hp x Wp.
+func (g *convGeom) padded() (hp, wp int) { return g.H + 2*g.PH, g.W + 2*g.PW }
+
+// wide returns Pw, the columns of the wide output.
+func (g *convGeom) wide() int {
+	_, wp := g.padded()
+	return (g.OH-1)*wp + g.OW
+}
+
+// pad returns the padded C x Hp x Wp image of im: im itself without
+// padding, else buf (of C·Hp·Wp elements) filled with im and zero borders.
+func (g *convGeom) pad(im, buf []float32) []float32 {
+	if g.PH == 0 && g.PW == 0 {
+		return im
+	}
+	hp, wp := g.padded()
+	clear(buf[:g.C*hp*wp])
+	for c := range g.C {
+		for y := range g.H {
+			copy(buf[(c*hp+y+g.PH)*wp+g.PW:], im[(c*g.H+y)*g.W:(c*g.H+y+1)*g.W])
+		}
+	}
+	return buf
+}
+
+// padBuf returns a buffer for pad (from the pool; nil without padding,
+// which putBuf accepts).
+func (g *convGeom) padBuf() []float32 {
+	if g.PH == 0 && g.PW == 0 {
+		return nil
+	}
+	hp, wp := g.padded()
+	return getBuf(g.C * hp * wp)
+}
+
+// unpad adds the interior of the padded C x Hp x Wp image p to im (C x H x W).
+func (g *convGeom) unpad(p, im []float32) {
+	hp, wp := g.padded()
+	for c := range g.C {
+		for y := range g.H {
+			copy(im[(c*g.H+y)*g.W:(c*g.H+y+1)*g.W], p[(c*hp+y+g.PH)*wp+g.PW:])
+		}
+	}
+}
+
+// tapWeights returns W rearranged as KH·KW matrices O x C, W_ij at
+// [(i·KW+j)·O·C:], in buf: the A operands of the shifted views.
+func (g *convGeom) tapWeights(w, buf []float32) []float32 {
+	taps, o := g.KH*g.KW, g.outChans
+	buf = buf[:taps*o*g.C]
+	for oc := range o * g.C {
+		for t := range taps {
+			buf[t*o*g.C+oc] = w[oc*taps+t]
+		}
+	}
+	return buf
 }
 
 // ConvOutput returns the output height and width of a convolution of a

@@ -2,11 +2,12 @@ package ops
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	rblas "recog/internal/blas"
 )
 
 // MaxPoolOp is y[n, c, oy, ox] = max_{i,j < K} x[n, c, oy·S+i, ox·S+j] over
@@ -37,29 +38,46 @@ func (op MaxPoolOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value, e
 	g := op.g
 	planes := vals[0].Shape()[0] * g.C
 	Parallel(planes, func(lo, hi, _ int) {
+		// In two passes per output row, each a vector maximum of whole
+		// rows (blas.Max): colMax[x], the largest value of column x over
+		// the window's rows; then rowMax[x] = max(colMax[x .. x+KW-1]), the
+		// window starting at column x, of which every S-th is an output.
+		colMax, rowMax := make([]float32, g.W), make([]float32, g.W)
+		full := g.W - g.KW + 1 // windows that lie inside the row
 		for p := lo; p < hi; p++ {
 			in := x[p*g.H*g.W : (p+1)*g.H*g.W]
 			out := y[p*g.P : (p+1)*g.P]
-			if g.tiles2x2() {
-				for oy := 0; oy < g.OH; oy++ {
-					r0, r1 := in[2*oy*g.W:], in[(2*oy+1)*g.W:]
-					o := out[oy*g.OW : (oy+1)*g.OW]
-					for ox := range o {
-						o[ox] = max(r0[2*ox], r0[2*ox+1], r1[2*ox], r1[2*ox+1])
-					}
-				}
-				continue
-			}
 			for oy := 0; oy < g.OH; oy++ {
-				for ox := 0; ox < g.OW; ox++ {
-					y0, y1, x0, x1 := g.window(oy, ox)
-					m := float32(math.Inf(-1))
-					for r := y0; r < y1; r++ {
-						for _, v := range in[r*g.W+x0 : r*g.W+x1] {
-							m = max(m, v)
-						}
+				y0, y1, _, _ := g.window(oy, 0)
+				o := out[oy*g.OW : (oy+1)*g.OW]
+				if g.tiles2x2() {
+					c := colMax[:2*g.OW]
+					rblas.Max(c, in[y0*g.W:], in[(y0+1)*g.W:])
+					for ox := range o {
+						o[ox] = max(c[2*ox], c[2*ox+1])
 					}
-					out[oy*g.OW+ox] = m
+					continue
+				}
+				copy(colMax, in[y0*g.W:(y0+1)*g.W])
+				for r := y0 + 1; r < y1; r++ {
+					rblas.Max(colMax, colMax, in[r*g.W:(r+1)*g.W])
+				}
+				copy(rowMax[:full], colMax)
+				for j := 1; j < g.KW; j++ {
+					rblas.Max(rowMax[:full], rowMax, colMax[j:])
+				}
+				for ox := range o {
+					if x0 := ox * g.SW; x0 < full {
+						o[ox] = rowMax[x0]
+						continue
+					}
+					// A last window cut by the edge (ceil mode).
+					_, _, x0, x1 := g.window(oy, ox)
+					m := colMax[x0]
+					for _, v := range colMax[x0+1 : x1] {
+						m = max(m, v)
+					}
+					o[ox] = m
 				}
 			}
 		}
@@ -110,22 +128,27 @@ func (op MaxPoolGradOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Valu
 				// and clear only the cells no window covers.
 				for oy := 0; oy < g.OH; oy++ {
 					i0, i1 := 2*oy*g.W, (2*oy+1)*g.W
-					for ox := 0; ox < g.OW; ox++ {
-						k := p*g.P + oy*g.OW + ox
-						m, gv := y[k], gy[k]
-						a, b, c := i0+2*ox, i1+2*ox, 0
-						switch {
-						case in[a] == m:
-							c = a
-						case in[a+1] == m:
-							c = a + 1
-						case in[b] == m:
-							c = b
-						default:
-							c = b + 1
+					r0, r1 := in[i0:i0+2*g.OW], in[i1:i1+2*g.OW]
+					d0, d1 := d[i0:i0+2*g.OW], d[i1:i1+2*g.OW]
+					ys, gs := y[p*g.P+oy*g.OW:p*g.P+(oy+1)*g.OW], gy[p*g.P+oy*g.OW:p*g.P+(oy+1)*g.OW]
+					for ox, m := range ys {
+						// The first of the window's four cells that holds the
+						// maximum, without branches: conditional moves from the
+						// last candidate to the first, so the first match wins.
+						a, b := r0[2*ox:2*ox+2:2*ox+2], r1[2*ox:2*ox+2:2*ox+2]
+						k := 3
+						if b[0] == m {
+							k = 2
 						}
-						d[a], d[a+1], d[b], d[b+1] = 0, 0, 0, 0
-						d[c] = gv
+						if a[1] == m {
+							k = 1
+						}
+						if a[0] == m {
+							k = 0
+						}
+						da, db := d0[2*ox:2*ox+2:2*ox+2], d1[2*ox:2*ox+2:2*ox+2]
+						da[0], da[1], db[0], db[1] = 0, 0, 0, 0
+						d[i0+2*ox+(k&1)+(k>>1)*g.W] = gs[ox] // cell k: row k/2, column k%2
 					}
 					if g.W > 2*g.OW {
 						clear(d[i0+2*g.OW : i0+g.W])

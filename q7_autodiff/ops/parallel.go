@@ -1,6 +1,10 @@
 package ops
 
-import "sync"
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
 
 // chunks is the number of pieces Parallel splits work into. It is fixed
 // (not GOMAXPROCS) so that per-chunk partial sums, reduced in chunk order,
@@ -8,24 +12,37 @@ import "sync"
 const chunks = 4
 
 // Parallel runs f(lo, hi, chunk) over [0, n) split into min(chunks, n)
-// contiguous chunks, each in its own goroutine, and returns the number of
-// chunks. The split depends only on n, so reductions done per chunk and
-// then in chunk order are deterministic.
+// contiguous chunks and returns the number of chunks. The split depends
+// only on n, so reductions done per chunk and then in chunk order are
+// deterministic. The chunks are taken in order by min(chunks,
+// GOMAXPROCS) goroutines, the caller being one of them, so that no more
+// goroutines run than there are processors (with four goroutines on two,
+// the scheduler would keep switching them).
 func Parallel(n int, f func(lo, hi, chunk int)) int {
 	w := min(chunks, n)
 	if w <= 1 {
 		f(0, n, 0)
 		return 1
 	}
+	var next atomic.Int32
+	work := func() {
+		for {
+			k := int(next.Add(1)) - 1
+			if k >= w {
+				return
+			}
+			f(k*n/w, (k+1)*n/w, k)
+		}
+	}
 	var wg sync.WaitGroup
-	for k := 0; k < w; k++ {
-		lo, hi := k*n/w, (k+1)*n/w
+	for range min(w, runtime.GOMAXPROCS(0)) - 1 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			f(lo, hi, k)
+			work()
 		}()
 	}
+	work()
 	wg.Wait()
 	return w
 }
@@ -41,4 +58,8 @@ func getBuf(n int) []float32 {
 	return make([]float32, n)
 }
 
-func putBuf(b []float32) { bufPool.Put(&b) }
+func putBuf(b []float32) {
+	if b != nil {
+		bufPool.Put(&b)
+	}
+}

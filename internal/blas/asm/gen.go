@@ -123,6 +123,15 @@ func main() {
 			kernel(c, nv)
 		}
 	}
+	expConstTable()
+	for _, is := range []isa{avx512, avx2} {
+		expKernel(is, false)
+		expKernel(is, true)
+		symvKernel(is)
+		reluMaskKernel(is)
+		adamKernel(is)
+		maxKernel(is)
+	}
 	Generate()
 }
 
