@@ -14,12 +14,13 @@ const DefaultOCRModelFile = "emnist_small.safetensors"
 //go:embed model/emnist_small.safetensors
 var defaultOCRModel []byte
 
-// DefaultOCRModel returns the embedded small EMNIST CNN (DefaultOCRModelFile),
+// DefaultOCRModel returns the embedded EMNIST CNN (DefaultOCRModelFile),
 // the default model of `recog ocr`: upright 28x28 white-on-black images in,
 // the 47 EMNIST Balanced class probabilities out (read the photos with it
-// through EMNISTProbs).
+// through EMNISTProbs). nets.ParseOCRModel reads it by its tensors: a plus
+// CNN (`recog q7 emnist-ocr`) or a small CNN (`recog q7 emnist-small`).
 func DefaultOCRModel() (*nets.Model, error) {
-	return nets.ParseSmallCNN("embedded "+DefaultOCRModelFile, defaultOCRModel)
+	return nets.ParseOCRModel("embedded "+DefaultOCRModelFile, defaultOCRModel)
 }
 
 func init() {

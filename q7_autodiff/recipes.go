@@ -47,8 +47,8 @@ func init() {
 			Arch: "plus", Width: 32, Augment: darkInk(LetterAugment), WeightDecay: 1e-4, Cosine: true},
 		{Name: "emnist-plus", Set: "emnist", Epochs: 15, BatchSize: 64, LR: 2e-3, Dropout: 0.25,
 			Arch: "plus", Width: 32, Augment: LetterAugment, WeightDecay: 1e-4, Cosine: true, ValidN: EMNISTValidN},
-		{Name: "emnist-ocr", Set: "emnist", Epochs: 20, BatchSize: 64, LR: 2e-3, Dropout: 0.2,
-			Arch: "small", Augment: OCRAugment, Cosine: true, ValidN: EMNISTValidN},
+		{Name: "emnist-ocr", Set: "emnist", Epochs: 20, BatchSize: 64, LR: 2e-3, Dropout: 0.1,
+			Arch: "plus", Width: 24, Augment: OCRAugment, Cosine: true, ValidN: EMNISTValidN},
 	} {
 		Tasks[t.Name] = t
 	}

@@ -88,3 +88,28 @@ func plusCNNFrom(name string, ts map[string]data.Tensor, h modelio.Header) (*Mod
 	}
 	return m, nil
 }
+
+// IsPlusCNN reports whether the tensors of a model file are a NewPlusCNN's:
+// a third convolution "4.weight" (4-D), which neither NewSmallCNN (layer 4
+// is a dropout) nor NewSimpleCNN (layer 4 is a dense layer) has.
+func IsPlusCNN(ts map[string]data.Tensor) bool {
+	w, ok := ts["4.weight"]
+	return ok && len(w.Shape) == 4
+}
+
+// ParseOCRModel reads an EMNIST model for `recog ocr` held in memory (buf,
+// named name in errors): a NewPlusCNN (IsPlusCNN) or a NewSmallCNN (the
+// metadata "model" is SmallCNNName).
+func ParseOCRModel(name string, buf []byte) (*Model, error) {
+	ts, h, err := modelio.Parse(name, buf)
+	if err != nil {
+		return nil, err
+	}
+	if IsPlusCNN(ts) {
+		return plusCNNFrom(name, ts, h)
+	}
+	if h.Model != SmallCNNName {
+		return nil, fmt.Errorf("%s: model %q is neither a plus CNN nor %q", name, h.Model, SmallCNNName)
+	}
+	return smallCNNFrom(name, ts, h)
+}

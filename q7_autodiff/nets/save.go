@@ -89,13 +89,17 @@ func LoadSimpleCNN(path string) (*Model, error) {
 	return m, nil
 }
 
-// LoadOCRModel reads an EMNIST model saved by Model.Save: a NewSmallCNN (the
+// LoadOCRModel reads an EMNIST model saved by Model.Save: a NewPlusCNN
+// (IsPlusCNN, `recog q7 emnist-ocr` or `emnist-plus`), a NewSmallCNN (the
 // metadata "model" is SmallCNNName, `recog q7 emnist-small`) or a
 // NewSimpleCNN (any other name, `recog q7 emnist`, LoadSimpleCNN).
 func LoadOCRModel(path string) (*Model, error) {
 	ts, h, err := modelio.Read(path)
 	if err != nil {
 		return nil, err
+	}
+	if IsPlusCNN(ts) {
+		return plusCNNFrom(path, ts, h)
 	}
 	if h.Model != SmallCNNName {
 		return LoadSimpleCNN(path)
