@@ -9,9 +9,9 @@ import (
 // DefaultOCRModelFile is the embedded nets.NewSmallCNN trained by
 // `recog q7 emnist-small` (q7_autodiff/model/, whose README.md records the
 // command, the seed and the SHA-256 of the inputs and of the file).
-const DefaultOCRModelFile = "emnist_small.safetensors"
+const DefaultOCRModelFile = "emnist_ocr.safetensors"
 
-//go:embed model/emnist_small.safetensors
+//go:embed model/emnist_ocr.safetensors
 var defaultOCRModel []byte
 
 // DefaultOCRModel returns the embedded EMNIST CNN (DefaultOCRModelFile),

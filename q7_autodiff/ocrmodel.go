@@ -31,8 +31,8 @@ func OpenOCRModel(spec string) (*OCRModel, error) {
 		if err != nil {
 			return nil, err
 		}
-		desc := fmt.Sprintf("embedded small EMNIST CNN (q7_autodiff/model/%s, %d parameters)", DefaultOCRModelFile, m.NumParams())
-		return &OCRModel{Probs: EMNISTProbs(m, nil), Desc: desc, Close: m.Close}, nil
+		desc := fmt.Sprintf("embedded EMNIST CNN (q7_autodiff/model/%s, %d parameters, %d views per crop)", DefaultOCRModelFile, m.NumParams(), len(DefaultViews))
+		return &OCRModel{Probs: EMNISTViewProbs(m, nil, DefaultViews), Desc: desc, Close: m.Close}, nil
 	case "q3":
 		net, h, err := train.DefaultModel()
 		if err != nil {

@@ -41,14 +41,14 @@ var (
 
 func init() {
 	for _, t := range []Task{
-		{Name: "mnist-plus", Set: "mnist", Epochs: 8, BatchSize: 64, LR: 2e-3, Dropout: 0.25,
-			Arch: "plus", Width: 16, Augment: DigitAugment, WeightDecay: 1e-4, Cosine: true, ValidN: MNISTValidN},
-		{Name: "nist36-plus", Set: "nist36", Epochs: 12, BatchSize: 64, LR: 2e-3, Dropout: 0.25,
-			Arch: "plus", Width: 32, Augment: darkInk(LetterAugment), WeightDecay: 1e-4, Cosine: true},
-		{Name: "emnist-plus", Set: "emnist", Epochs: 15, BatchSize: 64, LR: 2e-3, Dropout: 0.25,
-			Arch: "plus", Width: 32, Augment: LetterAugment, WeightDecay: 1e-4, Cosine: true, ValidN: EMNISTValidN},
+		{Name: "mnist-plus", Set: "mnist", Epochs: 6, BatchSize: 64, LR: 2e-3, Dropout: 0.25,
+			Arch: "plus", Width: 16, Augment: DigitAugment, WeightDecay: 0.01, Cosine: true, ValidN: MNISTValidN},
+		{Name: "nist36-plus", Set: "nist36", Epochs: 10, BatchSize: 64, LR: 2e-3, Dropout: 0.25,
+			Arch: "plus", Width: 32, Augment: darkInk(LetterAugment), WeightDecay: 0.01, Cosine: true},
+		{Name: "emnist-plus", Set: "emnist", Epochs: 10, BatchSize: 64, LR: 2e-3, Dropout: 0.25,
+			Arch: "plus", Width: 32, Augment: LetterAugment, WeightDecay: 0.01, Cosine: true, ValidN: EMNISTValidN},
 		{Name: "emnist-ocr", Set: "emnist", Epochs: 20, BatchSize: 64, LR: 2e-3, Dropout: 0.1,
-			Arch: "plus", Width: 24, Augment: OCRAugment, Cosine: true, ValidN: EMNISTValidN},
+			Arch: "plus", Width: 16, Augment: OCRAugment, Cosine: true, ValidN: EMNISTValidN},
 	} {
 		Tasks[t.Name] = t
 	}

@@ -173,12 +173,32 @@ func (p Params) warp(dst, src []float32, h, w int, rng *rand.Rand) {
 			ex[i], ey[i] = p.Elastic*rng.NormFloat64(), p.Elastic*rng.NormFloat64()
 		}
 	}
+	affine(dst, src, h, w, [4]float64{i00, i01, i10, i11}, tx, ty, &ex, &ey, p.Elastic > 0)
+}
+
+// Warp writes into dst the image src (h x w) slanted by the shear s and
+// stretched horizontally by the factor a about its centre c: output pixel p
+// reads src bilinearly at A⁻¹(p − c) + c with A = Sh(s)·diag(a, 1) =
+// [a s; 0 1], A⁻¹ = [1/a −s/a; 0 1]. A fixed view of an image, for reading
+// a crop in several views.
+func Warp(dst, src []float32, h, w int, s, a float64) {
+	if len(src) != h*w || len(dst) != h*w {
+		panic(fmt.Sprintf("augment: %d and %d values for a %dx%d image", len(dst), len(src), h, w))
+	}
+	affine(dst, src, h, w, [4]float64{1 / a, -s / a, 0, 1}, 0, 0, nil, nil, false)
+}
+
+// affine samples dst(p) = src(inv·(p − c − t) + c + e(p)) bilinearly, c the
+// image centre, t = (tx, ty) and e the elastic displacement interpolated from
+// the control points (ex, ey) when elastic is set.
+func affine(dst, src []float32, h, w int, inv [4]float64, tx, ty float64, ex, ey *[grid * grid]float64, elastic bool) {
+	i00, i01, i10, i11 := inv[0], inv[1], inv[2], inv[3]
 	cx, cy := float64(w-1)/2, float64(h-1)/2
 	for y := range h {
 		for x := range w {
 			dx, dy := float64(x)-cx-tx, float64(y)-cy-ty
 			sx, sy := i00*dx+i01*dy+cx, i10*dx+i11*dy+cy
-			if p.Elastic > 0 {
+			if elastic {
 				// Control points sit at the grid's (grid−1) equal steps over
 				// [0, w−1] x [0, h−1]; interpolate the four around (x, y).
 				gx := float64(x) * (grid - 1) / math.Max(float64(w-1), 1)
@@ -189,8 +209,8 @@ func (p Params) warp(dst, src []float32, h, w int, rng *rand.Rand) {
 					i := y0*grid + x0
 					return (1-fy)*((1-fx)*f[i]+fx*f[i+1]) + fy*((1-fx)*f[i+grid]+fx*f[i+grid+1])
 				}
-				sx += at(&ex)
-				sy += at(&ey)
+				sx += at(ex)
+				sy += at(ey)
 			}
 			dst[y*w+x] = bilinear(src, h, w, sx, sy)
 		}
