@@ -18,7 +18,8 @@ type OCRModel struct {
 	Close func()
 }
 
-// OpenOCRModel opens the model that `recog ocr --model spec` reads with:
+// OpenOCRModel opens the model that `recog ocr --model spec` reads with
+// (an EMNIST model reads each crop in the views DefaultViews):
 // spec "" is the embedded small EMNIST CNN (DefaultOCRModel), "q3" the Q3
 // network embedded in q3_train, anything else a model file whose header
 // says what it holds (recog/internal/modelio): a q2 network saved by
@@ -31,7 +32,7 @@ func OpenOCRModel(spec string) (*OCRModel, error) {
 		if err != nil {
 			return nil, err
 		}
-		desc := fmt.Sprintf("embedded EMNIST CNN (q7_autodiff/model/%s, %d parameters, %d views per crop)", DefaultOCRModelFile, m.NumParams(), len(DefaultViews))
+		desc := fmt.Sprintf("embedded small EMNIST CNN (q7_autodiff/model/%s, %d parameters, %d views per crop)", DefaultOCRModelFile, m.NumParams(), len(DefaultViews))
 		return &OCRModel{Probs: EMNISTViewProbs(m, nil, DefaultViews), Desc: desc, Close: m.Close}, nil
 	case "q3":
 		net, h, err := train.DefaultModel()
@@ -64,8 +65,8 @@ func OpenOCRModel(spec string) (*OCRModel, error) {
 			m.Close()
 			return nil, fmt.Errorf("%s: model %s takes %v inputs, want an EMNIST model of [1 %d %d]", spec, m.Name, m.Input, EMNISTSide, EMNISTSide)
 		}
-		desc := fmt.Sprintf("%s %s (%d parameters)", m.Name, spec, m.NumParams())
-		return &OCRModel{Probs: EMNISTProbs(m, nil), Desc: desc, Close: m.Close}, nil
+		desc := fmt.Sprintf("%s %s (%d parameters, %d views per crop)", m.Name, spec, m.NumParams(), len(DefaultViews))
+		return &OCRModel{Probs: EMNISTViewProbs(m, nil, DefaultViews), Desc: desc, Close: m.Close}, nil
 	}
 	return nil, fmt.Errorf("%s: not a model of recog q3 --save (model %q) or of recog q7 emnist[-small] (a model with an input shape)", spec, nn.ModelName)
 }

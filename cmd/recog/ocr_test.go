@@ -208,7 +208,7 @@ func TestOCRModelFlag(t *testing.T) {
 		require.Contains(t, errs, "embedded small EMNIST CNN")
 		code, got, errs := recog("ocr", photo, words, "--model", cnn)
 		require.Equal(t, 0, code, errs)
-		require.Contains(t, errs, "emnist-small-cnn "+cnn)
+		require.Contains(t, errs, "emnist-ocr-cnn "+cnn)
 		require.Equal(t, want, got)
 
 		code, want, errs = recog("ocr", photo, words, "--model", "q3")
