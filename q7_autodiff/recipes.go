@@ -8,7 +8,7 @@ import (
 	"recog/q7_autodiff/nets"
 )
 
-// The improved recipes of issue #17 (docs/q7_autodiff.md#better-recipes):
+// The improved recipes of issue #17 (docs/q7_autodiff.md#better-recipes-issue-17):
 // each of the assignment's CNN tasks gets a "-plus" task beside it, chosen
 // by validation accuracy on a validation set (NIST36's own; the last
 // ValidN training examples for MNIST and EMNIST, which have none), and an
@@ -165,7 +165,7 @@ type AblationResult struct {
 
 // RunAblation trains every row of Ablation(set) on s with opt, in order, and
 // returns their metrics (the rows of the ablation table of
-// docs/q7_autodiff.md#better-recipes; a metrics.json of the list).
+// docs/q7_autodiff.md#better-recipes-issue-17; a metrics.json of the list).
 func RunAblation(set string, s *Splits, opt Options) ([]AblationResult, error) {
 	rows := Ablation(set)
 	if rows == nil {

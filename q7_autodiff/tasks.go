@@ -27,7 +27,7 @@ type Task struct {
 	LRDecay   float64 // learning-rate factor per epoch (0: none)
 	Dropout   float64 // SimpleCNN dropout (0: none)
 
-	// The improved recipes (recipes.go, docs/q7_autodiff.md#better-recipes)
+	// The improved recipes (recipes.go, docs/q7_autodiff.md#better-recipes-issue-17)
 	// add these; their zero values leave the assignment's tasks as they were.
 
 	// Arch "plus" selects nets.NewPlusCNN with Width (named Name+"-cnn");

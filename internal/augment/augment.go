@@ -1,5 +1,5 @@
 // Package augment distorts small grey images of handwriting at random: the
-// data augmentation of the Q7 recipes (docs/q7_autodiff.md#better-recipes).
+// data augmentation of the Q7 recipes (docs/q7_autodiff.md#better-recipes-issue-17).
 //
 // Images are H x W float32 values in [0, 1], row by row, with the ink bright
 // (1) on a dark (0) background, as MNIST and EMNIST store them; a caller

@@ -9,7 +9,7 @@ import (
 )
 
 // NewPlusCNN is the CNN of the improved Q7.1 recipes (the "-plus" tasks,
-// docs/q7_autodiff.md#better-recipes) on side x side single-channel images:
+// docs/q7_autodiff.md#better-recipes-issue-17) on side x side single-channel images:
 // three blocks of conv 3x3 with padding 1 + ReLU + max-pool 2, with width,
 // 2·width and 4·width filters, then Dropout(dropout), FC → 128 + ReLU,
 // Dropout(dropout), 128 → classes:
