@@ -9,17 +9,18 @@ import (
 // DefaultOCRModelFile is the embedded nets.NewSmallCNN trained by
 // `recog q7 emnist-small` (q7_autodiff/model/, whose README.md records the
 // command, the seed and the SHA-256 of the inputs and of the file).
-const DefaultOCRModelFile = "emnist_small.safetensors"
+const DefaultOCRModelFile = "emnist_ocr.safetensors"
 
-//go:embed model/emnist_small.safetensors
+//go:embed model/emnist_ocr.safetensors
 var defaultOCRModel []byte
 
-// DefaultOCRModel returns the embedded small EMNIST CNN (DefaultOCRModelFile),
+// DefaultOCRModel returns the embedded EMNIST CNN (DefaultOCRModelFile),
 // the default model of `recog ocr`: upright 28x28 white-on-black images in,
 // the 47 EMNIST Balanced class probabilities out (read the photos with it
-// through EMNISTProbs).
+// through EMNISTProbs). nets.ParseOCRModel reads it by its tensors: a plus
+// CNN (`recog q7 emnist-ocr`) or a small CNN (`recog q7 emnist-small`).
 func DefaultOCRModel() (*nets.Model, error) {
-	return nets.ParseSmallCNN("embedded "+DefaultOCRModelFile, defaultOCRModel)
+	return nets.ParseOCRModel("embedded "+DefaultOCRModelFile, defaultOCRModel)
 }
 
 func init() {

@@ -1,12 +1,14 @@
 package autodiff
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
+	"recog/internal/augment"
 	"recog/internal/data"
 	ocr "recog/q4_ocr"
 	"recog/q7_autodiff/nets"
@@ -80,8 +82,33 @@ func NISTToEMNIST(row []float64) ([]float32, error) {
 // Its Classifier names each crop argmax_L P(L), ties going to the label met
 // first in classes' order.
 func EMNISTProbs(m *nets.Model, classes []string) ocr.Probs {
+	return EMNISTViewProbs(m, classes, nil)
+}
+
+// DefaultViews are the views in which `recog ocr`'s default model reads
+// each crop (OpenOCRModel): the crop, stretched to 1.15 and 1.3 times its
+// width, and squeezed to 0.85. Chosen on the validation pages
+// (pagegen.ValidationPages, 407 characters; the CERs of the candidates are in
+// docs/q7_autodiff.md#the-ocr-default-a-model-for-other-hands), where the
+// letters that the model misreads are mostly narrower than EMNIST's.
+var DefaultViews = []View{{}, {Stretch: 1.15}, {Stretch: 1.3}, {Stretch: 0.85}}
+
+// View is a fixed view of a crop: the 28x28 image slanted by Shear and
+// stretched horizontally by Stretch about its centre (augment.Warp; the
+// zero View is the crop itself).
+type View struct{ Shear, Stretch float64 }
+
+// EMNISTViewProbs is EMNISTProbs reading each crop in every view of views
+// (the crop alone when views is empty) and averaging: with p_v the class
+// probabilities of view v of V,
+//
+//	P(L) = (1/V) Σ_v Σ_{k : upper(classes[k]) = L} p_v,k.
+func EMNISTViewProbs(m *nets.Model, classes []string, views []View) ocr.Probs {
 	if classes == nil && m != nil {
 		classes = m.Classes
+	}
+	if len(views) == 0 {
+		views = []View{{}}
 	}
 	var labels []string
 	group := make([]int, len(classes))
@@ -111,26 +138,38 @@ func EMNISTProbs(m *nets.Model, classes []string) ocr.Probs {
 		if d != ocr.CropSide*ocr.CropSide {
 			return nil, fmt.Errorf("emnist classifier: crops have %d values, want %d", d, ocr.CropSide*ocr.CropSide)
 		}
-		x := make([][]float32, n)
+		nv := len(views)
+		x := make([][]float32, 0, n*nv) // crop i's view v at i·nv + v
 		for i := range n {
 			r, err := NISTToEMNIST(rows.RawRowView(i))
 			if err != nil {
 				return nil, err
 			}
-			x[i] = r
+			for _, v := range views {
+				if v == (View{}) {
+					x = append(x, r)
+					continue
+				}
+				w := make([]float32, len(r))
+				augment.Warp(w, r, EMNISTSide, EMNISTSide, v.Shear, cmp.Or(v.Stretch, 1))
+				x = append(x, w)
+			}
 		}
-		out := make([][]float64, 0, n)
-		for lo := 0; lo < n; lo += 1000 { // bound the inference batch's memory
-			p, err := m.Predict(x[lo:min(n, lo+1000)])
+		out := make([][]float64, n)
+		for i := range out {
+			out[i] = make([]float64, len(labels))
+		}
+		const chunk = 1000 // bound the inference batch's memory
+		for lo := 0; lo < len(x); lo += chunk {
+			p, err := m.Predict(x[lo:min(len(x), lo+chunk)])
 			if err != nil {
 				return nil, err
 			}
-			for _, pi := range p {
-				sum := make([]float64, len(labels))
-				for k, v := range pi {
-					sum[group[k]] += float64(v)
+			for j, pj := range p {
+				sum := out[(lo+j)/nv]
+				for k, v := range pj {
+					sum[group[k]] += float64(v) / float64(nv)
 				}
-				out = append(out, sum)
 			}
 		}
 		return out, nil

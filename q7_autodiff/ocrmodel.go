@@ -20,8 +20,9 @@ type OCRModel struct {
 	CNN   bool // an EMNIST CNN, read through EMNISTProbs (else a Q3 network)
 }
 
-// OpenOCRModel opens the model that `recog ocr --model spec` reads with:
-// spec "" is the embedded small EMNIST CNN (DefaultOCRModel), "q3" the Q3
+// OpenOCRModel opens the model that `recog ocr --model spec` reads with
+// (an EMNIST model reads each crop in the views DefaultViews):
+// spec "" is the embedded EMNIST CNN (DefaultOCRModel), "q3" the Q3
 // network embedded in q3_train, anything else a model file
 // (modelio.ReadFile, ParseOCRModel). Errors about the file start with its
 // name.
@@ -32,8 +33,8 @@ func OpenOCRModel(spec string) (*OCRModel, error) {
 		if err != nil {
 			return nil, err
 		}
-		desc := fmt.Sprintf("embedded small EMNIST CNN (q7_autodiff/model/%s, %d parameters)", DefaultOCRModelFile, m.NumParams())
-		return &OCRModel{Probs: EMNISTProbs(m, nil), Desc: desc, Close: m.Close, CNN: true}, nil
+		desc := fmt.Sprintf("embedded EMNIST CNN (q7_autodiff/model/%s, %d parameters, %d views per crop)", DefaultOCRModelFile, m.NumParams(), len(DefaultViews))
+		return &OCRModel{Probs: EMNISTViewProbs(m, nil, DefaultViews), Desc: desc, Close: m.Close, CNN: true}, nil
 	case "q3":
 		net, h, err := train.DefaultModel()
 		if err != nil {
@@ -51,8 +52,8 @@ func OpenOCRModel(spec string) (*OCRModel, error) {
 // ParseOCRModel is OpenOCRModel on the bytes of a model file (named name in
 // errors): its header (recog/internal/modelio) says what it holds, a q2
 // network saved by `recog q3 --save` (nn.ModelFrom) or an EMNIST CNN saved
-// by `recog q7 emnist[-small]` (nets.OCRModelFrom, read through
-// EMNISTProbs). The input shape is checked against the photos' crops
+// by `recog q7 emnist[-small|-plus|-ocr]` (nets.OCRModelFrom, read through
+// EMNISTViewProbs). The input shape is checked against the photos' crops
 // ([1 28 28] for a CNN) and the tensors against the architecture before
 // the network is built.
 func ParseOCRModel(name string, buf []byte) (*OCRModel, error) {
@@ -83,8 +84,8 @@ func ParseOCRModel(name string, buf []byte) (*OCRModel, error) {
 		if err != nil {
 			return nil, err
 		}
-		desc := fmt.Sprintf("%s %s (%d parameters)", m.Name, name, m.NumParams())
-		return &OCRModel{Probs: EMNISTProbs(m, nil), Desc: desc, Close: m.Close, CNN: true}, nil
+		desc := fmt.Sprintf("%s %s (%d parameters, %d views per crop)", m.Name, name, m.NumParams(), len(DefaultViews))
+		return &OCRModel{Probs: EMNISTViewProbs(m, nil, DefaultViews), Desc: desc, Close: m.Close, CNN: true}, nil
 	}
 	return nil, fmt.Errorf("%s: not a model of recog q3 --save (model %q) or of recog q7 emnist[-small] (a model with an input shape)", name, nn.ModelName)
 }

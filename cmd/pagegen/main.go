@@ -34,13 +34,21 @@ func run(args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", pagegen.DefaultSeed, "random `SEED` of every choice")
 	fonts := fs.String("fonts", pagegen.DefaultFontDir, "font `DIR` (Debian's /usr/share/fonts)")
 	emnist := fs.String("emnist", filepath.Join(data.DefaultDir(), "emnist"), "`DIR` of EMNIST Balanced (its test split is used)")
+	valid := fs.Bool("validation", false, "make the validation pages (pagegen.ValidationPages, seed pagegen.ValidationSeed unless --seed) instead")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	files, man, err := pagegen.Generate(pagegen.Options{Seed: *seed, FontDir: *fonts, EMNISTDir: *emnist})
+	opt := pagegen.Options{Seed: *seed, FontDir: *fonts, EMNISTDir: *emnist}
+	if *valid {
+		opt.Pages = pagegen.ValidationPages
+		if !flagSet(fs, "seed") {
+			opt.Seed = pagegen.ValidationSeed
+		}
+	}
+	files, man, err := pagegen.Generate(opt)
 	if errors.Is(err, pagegen.ErrFontMissing) {
 		return fmt.Errorf("%w\n(the fonts come from Debian packages: apt-get install %s)", err, pagegen.FontPackages())
 	}
@@ -55,4 +63,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%s/manifest.json, %s/README.md\n", *out, *out)
 	return nil
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

@@ -22,7 +22,7 @@ func init() {
 
 func runOCR(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("ocr", helpText("ocr"), stderr)
-	model := fs.String("model", "", "model `FILE` saved by recog q3 --save or recog q7 emnist[-small], or q3 for the embedded Q3 network (default: the embedded small EMNIST CNN)")
+	model := fs.String("model", "", "model `FILE` saved by recog q3 --save or recog q7 emnist[-small|-plus|-ocr], or q3 for the embedded Q3 network (default: the embedded EMNIST CNN)")
 	words := fs.Bool("words", true, "read each word as all letters or all digits (the word rule)")
 	boxes := fs.OutFile("boxes", "", ".png", "write the overlay of boxes and labels to `OUT.png` (OUT_<photo>.png for several photos)")
 	boxesMax := fs.IntRange("boxes-max", 2000, 0, ocr.MaxSide, "longer side of the overlay in `PX` (0: the photo's own size)")

@@ -206,10 +206,10 @@ func TestOCRModelFlag(t *testing.T) {
 	for _, words := range []string{"--words=true", "--words=false"} {
 		code, want, errs := recog("ocr", photo, words)
 		require.Equal(t, 0, code, errs)
-		require.Contains(t, errs, "embedded small EMNIST CNN")
+		require.Contains(t, errs, "embedded EMNIST CNN")
 		code, got, errs := recog("ocr", photo, words, "--model", cnn)
 		require.Equal(t, 0, code, errs)
-		require.Contains(t, errs, "emnist-small-cnn "+cnn)
+		require.Contains(t, errs, "emnist-ocr-cnn "+cnn)
 		require.Equal(t, want, got)
 
 		code, want, errs = recog("ocr", photo, words, "--model", "q3")
@@ -281,7 +281,7 @@ func readPhotos(t *testing.T, dir string, extra ...string) (string, string, floa
 }
 
 // TestOCRPhotos reads the four sample photos: with the default model (the
-// embedded small EMNIST CNN and the word rule) every character is boxed once
+// embedded EMNIST CNN and the word rule) every character is boxed once
 // (box recall and precision 1 on each), the overall CER is at most 0.03
 // (measured 0.024, docs/q4_ocr.md#cli), the texts are the goldens
 // golden/cmd_ocr/NN_name.txt, and one overlay per photo is written; the
@@ -291,7 +291,7 @@ func TestOCRPhotos(t *testing.T) {
 	dir := datatest.Dir(t, "images")
 	out := t.TempDir()
 	stdout, errs, cer := readPhotos(t, dir, "--boxes", filepath.Join(out, "ov.png"), "--boxes-max", "600")
-	require.Contains(t, errs, "embedded small EMNIST CNN")
+	require.Contains(t, errs, "embedded EMNIST CNN")
 	require.LessOrEqual(t, cer, 0.03)
 	texts := photoSections(stdout)
 	g := datatest.Golden(t, "cmd_ocr")

@@ -150,7 +150,8 @@ func LoadOCRModel(path string) (*Model, error) {
 }
 
 // ParseOCRModel reads the EMNIST model file held in buf (named name in
-// errors): a NewSmallCNN (the metadata "model" is SmallCNNName, `recog q7
+// errors): a NewPlusCNN (IsPlusCNN, `recog q7 emnist-ocr` or `emnist-plus`),
+// a NewSmallCNN (the metadata "model" is SmallCNNName, `recog q7
 // emnist-small`) or a NewSimpleCNN (any other name, `recog q7 emnist`).
 func ParseOCRModel(name string, buf []byte) (*Model, error) {
 	ts, h, err := modelio.Parse(name, buf)
@@ -163,6 +164,9 @@ func ParseOCRModel(name string, buf []byte) (*Model, error) {
 // OCRModelFrom builds the EMNIST model that a parsed model file (its
 // tensors ts and header h) describes (ParseOCRModel).
 func OCRModelFrom(name string, ts map[string]data.Tensor, h modelio.Header) (*Model, error) {
+	if IsPlusCNN(ts) {
+		return plusCNNFrom(name, ts, h)
+	}
 	if h.Model != SmallCNNName {
 		return simpleCNNFrom(name, ts, h)
 	}

@@ -1,0 +1,137 @@
+package autodiff
+
+import (
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"recog/q7_autodiff/nets"
+)
+
+// TestAblationRowsAddOneChangeEach: each set's rows start from the
+// assignment's task (on the held-out validation split), each row differs
+// from the one before in the fields of one change, the last row is the
+// "-plus" recipe, and every row is scored on validation only.
+func TestAblationRowsAddOneChangeEach(t *testing.T) {
+	for _, set := range []string{"mnist", "nist36", "emnist"} {
+		rows := Ablation(set)
+		require.Len(t, rows, 5, set)
+		base, plus := Tasks[set], Tasks[set+"-plus"]
+		first := rows[0]
+		require.Equal(t, base.Epochs, first.Epochs)
+		require.Equal(t, base.LRDecay, first.LRDecay)
+		require.Empty(t, first.Arch)
+		require.Equal(t, plus.ValidN, first.ValidN)
+		last := rows[len(rows)-1]
+		last.Name, last.ValidOnly, last.Change = plus.Name, false, ""
+		require.Equal(t, plus, last, "the last row is the plus recipe")
+		for i, r := range rows {
+			require.True(t, r.ValidOnly, r.Name)
+			require.NotEmpty(t, r.Change, r.Name)
+			_, ok := Tasks[r.Name]
+			require.True(t, ok, "%s is a task of `recog q7`", r.Name)
+			if i > 0 {
+				prev, cur := rows[i-1], r
+				prev.Name, prev.Change, cur.Name, cur.Change = "", "", "", ""
+				require.NotEqual(t, prev, cur, "%s changes something", r.Name)
+			}
+		}
+	}
+	require.Nil(t, Ablation("flowers"))
+}
+
+// TestHoldOut: the last n training examples become the validation set.
+func TestHoldOut(t *testing.T) {
+	d := &nets.Data{X: []float32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, Shape: []int{1, 1, 2}, Labels: []int{0, 1, 2, 3, 4}}
+	s, err := holdOut(&Splits{Train: d, Test: d, Classes: []string{"a", "b", "c", "d", "e"}}, 2)
+	require.NoError(t, err)
+	require.Equal(t, []float32{0, 1, 2, 3, 4, 5}, s.Train.X)
+	require.Equal(t, []int{0, 1, 2}, s.Train.Labels)
+	require.Equal(t, []float32{6, 7, 8, 9}, s.Valid.X)
+	require.Equal(t, []int{3, 4}, s.Valid.Labels)
+	_, err = holdOut(&Splits{Train: d, Test: d}, 5)
+	require.ErrorContains(t, err, "leaves none")
+}
+
+// lrLog is an Optimizer that records its learning rate at every step.
+type lrLog struct {
+	lr  float64
+	log []float64
+}
+
+func (o *lrLog) Step([]nets.Param, [][]float32) { o.log = append(o.log, o.lr) }
+func (o *lrLog) ScaleLR(f float64)              { o.lr *= f }
+func (o *lrLog) String() string                 { return "lrLog" }
+
+// TestCosineSchedule: epoch e of E trains at η₀·½(1 + cos(π(e−1)/E)).
+func TestCosineSchedule(t *testing.T) {
+	task := Task{Epochs: 4, LR: 0.1, Cosine: true, LRDecay: 0.5}
+	opt := &lrLog{lr: task.LR}
+	cfg := nets.Config{Optimizer: opt, LRDecay: task.LRDecay}
+	d := &nets.Data{X: make([]float32, 8), Shape: []int{1, 2, 2}, Labels: []int{0, 1}}
+	task.recipe(&cfg, d, 1)
+	require.Zero(t, cfg.LRDecay, "the cosine replaces the decay")
+	require.Nil(t, cfg.EpochData, "no augmentation")
+	var got []float64
+	for e := 1; e <= 4; e++ {
+		got = append(got, opt.lr)
+		require.NoError(t, cfg.OnEpoch(nets.EpochStats{Epoch: e}))
+	}
+	for e, lr := range got {
+		require.InDelta(t, 0.1*0.5*(1+math.Cos(math.Pi*float64(e)/4)), lr, 1e-12, "epoch %d", e+1)
+	}
+}
+
+// TestPlusCNN: the shapes of the plus CNN on 28x28 and 32x32 input, its
+// parameter count, and a save and load that gives the same outputs.
+func TestPlusCNN(t *testing.T) {
+	classes := make([]string, 47)
+	for i := range classes {
+		classes[i] = string(rune('a' + i%26))
+	}
+	m, err := nets.NewPlusCNN("p", 28, classes, 16, 0.25, rand.New(rand.NewPCG(1, 2)))
+	require.NoError(t, err)
+	defer m.Close()
+	require.Equal(t, []int{64, 3, 3}, nets.ShapeAt(m, 6))
+	// 16·9+16, 32·16·9+32, 64·32·9+64, 576·128+128, 128·47+47
+	require.Equal(t, 160+4640+18496+73856+6063, m.NumParams())
+	m32, err := nets.NewPlusCNN("p", 32, classes[:36], 32, 0, rand.New(rand.NewPCG(1, 2)))
+	require.NoError(t, err)
+	require.Equal(t, []int{128, 4, 4}, nets.ShapeAt(m32, 6))
+	m32.Close()
+
+	path := filepath.Join(t.TempDir(), "p.safetensors")
+	require.NoError(t, m.Save(path))
+	got, err := nets.LoadPlusCNN(path)
+	require.NoError(t, err)
+	defer got.Close()
+	x := make([]float32, 2*784)
+	for i := range x {
+		x[i] = float32(i%29) / 29
+	}
+	a, err := m.Logits(x, 2)
+	require.NoError(t, err)
+	b, err := got.Logits(x, 2)
+	require.NoError(t, err)
+	require.Equal(t, a, b)
+	_, err = nets.NewPlusCNN("p", 28, classes, 0, 0, rand.New(rand.NewPCG(1, 2)))
+	require.ErrorContains(t, err, "width")
+}
+
+// TestAdamWDecaysWeightsOnly: with a zero gradient Adam's step is zero, so
+// AdamW only shrinks the weights by 1 − ηλ and leaves the biases.
+func TestAdamWDecaysWeightsOnly(t *testing.T) {
+	m, err := nets.NewModel("d", []int{2}, []string{"a", "b"}, rand.New(rand.NewPCG(1, 2)), nets.Dense{Out: 2})
+	require.NoError(t, err)
+	before := m.Snapshot()
+	o := &nets.AdamW{Adam: nets.Adam{LR: 0.1}, WeightDecay: 0.5}
+	o.Step(m.Params, [][]float32{make([]float32, 4), make([]float32, 2)})
+	for j, w := range m.Params[0].Data() {
+		require.InDelta(t, before[0][j]*0.95, w, 1e-6)
+	}
+	require.Equal(t, before[1], m.Params[1].Data())
+	require.Equal(t, "AdamW(lr=0.1, weight_decay=0.5)", o.String())
+}
