@@ -89,7 +89,7 @@ func TestParseOCRModelHostile(t *testing.T) {
 		{"side 100000", edited(t, cnn, input("[1,100000,100000]")), "takes inputs of shape [1 100000 100000]"},
 		{"side 2^31", edited(t, cnn, input("[1,2147483648,2147483648]")), "[1 2147483648 2147483648]"},
 		{"side overflowing", edited(t, cnn, input("[1,3037000500,3037000500]")), "[1 3037000500 3037000500]"},
-		{"NaN", nan, `tensor "7.weight" holds NaN at index 3007`},
+		{"NaN", nan, `tensor "9.weight" holds NaN at index 6015`},
 		{"q2 sizes", edited(t, files["q3"], func(h map[string]any) { h["__metadata__"].(map[string]any)["sizes"] = "1024,2000000000,36" }),
 			`tensor "layer1.W" has shape [1024 64], want [1024 2000000000]`},
 		{"q2 sizes overflowing", edited(t, files["q3"], func(h map[string]any) { h["__metadata__"].(map[string]any)["sizes"] = "3037000500,3037000500,36" }),
