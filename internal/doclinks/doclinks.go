@@ -171,14 +171,21 @@ func recvName(e ast.Expr) string {
 	}
 }
 
-var identPathRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*`)
+var (
+	identPathRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*`)
+	methodExprRE = regexp.MustCompile(`^\(\*((?:[A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*)\)\.`)
+)
 
 // IdentPath splits the text of a code span into the identifiers of its
 // leading identifier path, "nn.Network.Forward(x)" → [nn Network Forward]. It
 // returns nil if the text is not an identifier path, alone or followed by
-// "(" or "{" (a call or a composite literal).
+// "(" or "{" (a call or a composite literal). A method expression on a
+// pointer, "(*Network).Step(lr)", is read as Network.Step.
 func IdentPath(text string) []string {
 	text = strings.TrimSpace(text)
+	if m := methodExprRE.FindStringSubmatch(text); m != nil { // (*T).M → T.M
+		text = m[1] + text[len(m[0])-1:]
+	}
 	m := identPathRE.FindString(text)
 	if m == "" {
 		return nil
@@ -201,9 +208,10 @@ const (
 // Resolve finds the declaration that a mention names, the identifier path of
 // a code span (IdentPath), on a page about the packages in the folders home:
 //
-//	Name          a function or type of a home package; exported, or with a
-//	              capital letter inside (gramEigen), so that plain words are not
-//	              taken for names
+//	Name          a function or type of a home package, else the one method of
+//	              that name in the home packages; exported, or with a capital
+//	              letter inside (gramEigen), so that plain words are not taken
+//	              for names
 //	pkg.Name      a function or type of the package named pkg (home folders first)
 //	Type.Method   a method of Type in a home package, else anywhere in the module
 //	pkg.Type.Method
@@ -218,6 +226,9 @@ func (ix *Index) Resolve(parts []string, home []string) (Decl, Resolution) {
 			return Decl{}, None
 		}
 		cands = ix.filter(name, func(d Decl) bool { return d.Recv == "" && contains(home, d.Dir) })
+		if len(cands) == 0 {
+			cands = ix.filter(name, func(d Decl) bool { return d.Recv != "" && contains(home, d.Dir) })
+		}
 	case 2:
 		x, name := parts[0], parts[1]
 		if dirs, ok := ix.pkgDir[x]; ok {
@@ -348,7 +359,7 @@ func scan(md string) []line {
 		}
 		for _, m := range codeRE.FindAllStringSubmatchIndex(s, -1) {
 			parts := IdentPath(s[m[2]:m[3]])
-			if parts == nil {
+			if parts == nil || foreign(s[:m[0]]) {
 				continue
 			}
 			mn := mention{span: span{m[0], m[1]}, parts: parts}
@@ -361,6 +372,24 @@ func scan(md string) []line {
 		}
 	}
 	return out
+}
+
+var (
+	// listTailRE is the end of a list of code spans before a mention:
+	// "`Conv2d`, ", "`Mul`/", "`A` and ".
+	listTailRE = regexp.MustCompile("(?:`[^`]*`|\\[`[^`]*`\\]\\([^()\\s]*\\)|[ ,/]|\\band\\b|\\bor\\b)+$")
+	// foreignRE is another library's name just before a mention: the
+	// mention names that library's function ("gorgonia's `Conv2d`").
+	foreignRE = regexp.MustCompile(`(?i)\b(gorgonia|gonum|lapack|numpy|pytorch|torchvision|torch|pil|python)('s)?( own)?[ :]*$`)
+)
+
+// foreign reports whether the text before a mention on its line ends with
+// the name of another library, directly or before a list of code spans
+// ("gorgonia's `Conv2d`, `Rectify`, `MaxPool2D`"): the mention names that
+// library's function, not the module's.
+func foreign(before string) bool {
+	before = listTailRE.ReplaceAllString(before, "")
+	return foreignRE.MatchString(before)
 }
 
 // goTarget splits a link target into a Go file (slash-separated from the

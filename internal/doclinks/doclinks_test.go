@@ -56,6 +56,9 @@ func TestIdentPath(t *testing.T) {
 		{"recog q7 mlp", nil},
 		{"*rand.Rand", nil},
 		{"-short", nil},
+		{"(*Network).Step(lr)", []string{"Network", "Step"}},
+		{"(*nn.Network).Step", []string{"nn", "Network", "Step"}},
+		{"(x)", nil},
 	} {
 		require.Equal(t, c.want, IdentPath(c.in), c.in)
 	}
@@ -77,7 +80,10 @@ func TestResolve(t *testing.T) {
 		{"beta.Forward", []string{"a"}, Found, "beta.Forward", 3},
 		{"Net.Step", nil, Found, "alpha.Net.Step", 7},
 		{"alpha.Net.Step", nil, Found, "alpha.Net.Step", 7},
-		{"Step", []string{"a"}, None, "", 0}, // a bare method name is not resolved
+		{"Step", []string{"a"}, Found, "alpha.Net.Step", 7}, // the one method of that name
+		{"(*Net).Step(x)", nil, Found, "alpha.Net.Step", 7},
+		{"(*alpha.Net).Step", nil, Found, "alpha.Net.Step", 7},
+		{"Forward", []string{"a"}, Found, "alpha.Forward", 3}, // a function before a method
 		{"Pair", []string{"a"}, Found, "alpha.Pair", 14},
 		{"helper", []string{"a"}, None, "", 0}, // a plain word
 		{"gramEigen", []string{"a"}, Found, "alpha.gramEigen", 11},
@@ -120,6 +126,9 @@ func TestCheck(t *testing.T) {
 		{"heading", "## `Forward`", []string{"a"}, nil},
 		{"linked once per section", "[`Forward`](../a/a.go#L3) then `Forward` again", []string{"a"}, nil},
 		{"new section", "[`Forward`](../a/a.go#L3)\n## Next\n`Forward`", []string{"a"}, []string{"p.md:3: `Forward` names alpha.Forward"}},
+		{"another library's", "gorgonia's own `Forward`, `Net.Step`/`Pair` and gonum `Net`", []string{"a"}, nil},
+		{"another library's, in a table", "| `Stock: true`: gorgonia `Forward` |", []string{"a"}, nil},
+		{"after a link to another library", "uses [gorgonia](https://gorgonia.org)'s `Forward`", []string{"a"}, []string{"`Forward` names alpha.Forward"}},
 		{"one report per section", "`Forward`, `Forward(x)`", []string{"a"}, []string{"p.md:1: `Forward`"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
