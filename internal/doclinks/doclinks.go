@@ -470,9 +470,9 @@ func declIn(ds []Decl, parts []string) []Decl {
 //   - a link to a .go file that does not exist;
 //   - a link to a line (#Lnn) whose text names no identifier, or whose line
 //     does not declare the function, method or type its text names;
-//   - with home set (the folders of the packages the page is about): a
-//     declaration that a section names (Resolve) without linking it
-//     anywhere in that section.
+//   - with home not nil (the folders of the packages the page is about;
+//     empty: qualified names only): a declaration that a section names
+//     (Resolve) without linking it anywhere in that section.
 func (ix *Index) Check(page string, md []byte, home []string) []Problem {
 	var probs []Problem
 	bad := func(i int, format string, args ...any) {
@@ -604,7 +604,7 @@ func (ix *Index) Ambiguous(page string, md []byte, home []string) []string {
 
 // Fix rewrites a page: every link to a line of a Go file moves to the line
 // that now declares what its text names (when the file declares it once),
-// and with home set, the first unlinked mention in each section of a
+// and with home not nil, the first unlinked mention in each section of a
 // declaration the section does not link becomes a link to it, relative to
 // the page's folder. Links Fix cannot mend are left for Check to report.
 func (ix *Index) Fix(page string, md []byte, home []string) []byte {
