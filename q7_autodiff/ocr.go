@@ -48,7 +48,8 @@ var emnistShrink = func() *mat.Dense {
 //
 // The whole square is shrunk, margins included: the NIST36 stand-in was made
 // from EMNIST by enlarging the whole 28x28 image to 32x32
-// (/work/shared/data/nist36/README.md), and q4_ocr's crops copy its
+// (the mirror's nist36/README.md: ../shared/data/nist36/README.md from the
+// repository root), and q4_ocr's crops copy its
 // geometry (letter ≈ 26 of 32 px, strokes ≈ 3.7 px), so the shrink gives back
 // EMNIST's (letter ≈ 22.75 of 28 px, strokes ≈ 3.2 px). See
 // docs/q7_autodiff.md#q714-ocr-with-the-emnist-cnn.
