@@ -1,9 +1,11 @@
 // Package autodiff is question 7.1: the experiments of the assignment with
 // gorgonia's automatic differentiation, run by Run on a Task: the Q3
-// network trained as Q3 trains it (Q7.1.1), a CNN on MNIST (Q7.1.2), on
-// NIST36 (Q7.1.3) and on EMNIST Balanced (Q7.1.4), and the photos of
-// question 4 read with an EMNIST CNN (EMNISTProbs, NISTToEMNIST; the small
-// CNN embedded as `recog ocr`'s default model, DefaultOCRModel).
+// network on Q3's loss, batch and epochs, trained by momentum SGD
+// (Q7.1.1), a CNN on MNIST (Q7.1.2), on NIST36 (Q7.1.3) and on EMNIST
+// Balanced (Q7.1.4), the improved recipes of the "-plus" tasks, and the
+// photos of question 4 read with an EMNIST CNN (EMNISTProbs,
+// EMNISTViewProbs, NISTToEMNIST; the plus CNN of task emnist-ocr is
+// embedded as `recog ocr`'s default model, DefaultOCRModel).
 //
 // The package is the root of question 7, split by role:
 //

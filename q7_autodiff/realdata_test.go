@@ -126,7 +126,7 @@ func TestMNISTCNNShort(t *testing.T) {
 	require.GreaterOrEqual(t, acc, 0.80)
 }
 
-// The Q3 network in gorgonia, trained as Q3 trains it for 15 epochs on the
+// The Q3 network in gorgonia (task mlp: momentum SGD), trained for 15 epochs on the
 // whole NIST36 training set (Run, as `recog q7 mlp` runs it), reaches
 // validation accuracy >= 0.70 (0.78 after the full 50 epochs); the metrics
 // and the figures say what ran.
