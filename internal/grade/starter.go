@@ -568,8 +568,8 @@ func howTo(marked []Marked) string {
 		fmt.Fprintf(&b, "| %s %s | %d | %s | %s | [%s](%s) |\n", it.Number, it.Title, it.Points,
 			strings.Join(fns, ", "), strings.Join(ts, ", "), it.Doc, it.Doc)
 	}
-	b.WriteString("\nTheory items that use these functions (q1_theory checks its derivations with\n")
-	b.WriteString("q2_nn's sigmoid, softmax and initialisation) pass once those are written, and so\n")
-	b.WriteString("do the later questions that train the network.\n")
+	b.WriteString("\nThe later items that use these functions (Q3's training, Q4's reading of the\n")
+	b.WriteString("photos, the write-up checked by TestAllQuick, Q7.1.1) pass once they are written.\n")
+	b.WriteString("Items marked *_Full need `recog grade --full` (hours of training).\n")
 	return b.String()
 }

@@ -84,7 +84,7 @@ func pathDir(rel string) string {
 func modulePath(root string) (string, error) {
 	f, err := os.Open(filepath.Join(root, "go.mod"))
 	if err != nil {
-		return "", fmt.Errorf("grade: %w (is %s a Go module?)", err, root)
+		return "", fmt.Errorf("grade: %w (is it a Go module?)", err)
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
