@@ -6,11 +6,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
+
+	"recog/internal/datatest"
 )
 
 const root = "../.."
@@ -34,9 +37,12 @@ func TestRubricPoints(t *testing.T) {
 		require.NotEmpty(t, it.Tests, it.Number)
 		require.NotEmpty(t, it.Title, it.Number)
 		section[strings.SplitN(it.Number, ".", 2)[0]] += it.Points
-		doc := strings.SplitN(it.Doc, "#", 2)[0]
-		_, err := os.Stat(filepath.Join(root, doc))
+		doc, anchor, _ := strings.Cut(it.Doc, "#")
+		b, err := os.ReadFile(filepath.Join(root, doc))
 		require.NoError(t, err, "%s: doc page", it.Number)
+		if anchor != "" {
+			require.Contains(t, anchors(string(b)), anchor, "%s: anchor of %s", it.Number, it.Doc)
+		}
 	}
 	require.Equal(t, 45, section["Q1"], "Theory")
 	require.Equal(t, 65, section["Q2"], "Implement a Fully Connected Network")
@@ -47,6 +53,33 @@ func TestRubricPoints(t *testing.T) {
 	}
 	_, err := Lookup("Q9.9")
 	require.Error(t, err)
+}
+
+// anchors returns the anchors of a markdown page: GitHub's slug of each
+// heading and the explicit <a id="..."> anchors.
+func anchors(md string) []string {
+	var out []string
+	for _, m := range regexp.MustCompile(`<a id="([^"]+)">`).FindAllStringSubmatch(md, -1) {
+		out = append(out, m[1])
+	}
+	for _, line := range strings.Split(md, "\n") {
+		h, ok := strings.CutPrefix(line, "#")
+		if !ok {
+			continue
+		}
+		h = regexp.MustCompile(`<[^>]*>`).ReplaceAllString(strings.TrimLeft(h, "# "), "")
+		var b strings.Builder
+		for _, r := range strings.ToLower(strings.TrimSpace(h)) {
+			switch {
+			case r == ' ':
+				b.WriteRune('-')
+			case r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+				b.WriteRune(r)
+			}
+		}
+		out = append(out, b.String())
+	}
+	return out
 }
 
 // Every test the rubric names exists in the module; every TestQ... of the
@@ -253,5 +286,35 @@ func TestStarterRestore(t *testing.T) {
 				require.Equal(t, want, now[it.Number].Earned, "%s after restoring %s (failing %v)", it.Number, item, now[it.Number].Failing)
 			}
 		})
+	}
+}
+
+// docs/GRADING.md is the rubric as RubricDoc makes it, and each of its
+// links to a line of Go code points at the declaration it names.
+func TestRubricDoc(t *testing.T) {
+	doc, err := RubricDoc(root)
+	require.NoError(t, err)
+	path := datatest.RepoPath(t, "docs", "GRADING.md")
+	if datatest.Updating(t) {
+		require.NoError(t, os.WriteFile(path, []byte(doc), 0o644))
+	}
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Equal(t, doc, string(b), "docs/GRADING.md is out of date: go test ./internal/grade -run TestRubricDoc -update")
+
+	links := regexp.MustCompile(`\[` + "`?" + `([^\]` + "`" + `]+)` + "`?" + `\]\(\.\./([^)#]+\.go)#L([0-9]+)\)`).FindAllStringSubmatch(doc, -1)
+	require.Greater(t, len(links), 100)
+	for _, l := range links {
+		name, file, line := l[1], l[2], l[3]
+		src, err := os.ReadFile(filepath.Join(root, file))
+		require.NoError(t, err)
+		n, _ := strconv.Atoi(line)
+		lines := strings.Split(string(src), "\n")
+		require.Less(t, n-1, len(lines), "%s:%s", file, line)
+		decl := lines[n-1]
+		if i := strings.LastIndexByte(name, '.'); i >= 0 { // (*Layer).forward
+			name = name[i+1:]
+		}
+		require.Regexp(t, `^func (\([^)]*\) )?`+regexp.QuoteMeta(name)+`[(\[]`, decl, "%s:%s", file, line)
 	}
 }
