@@ -302,7 +302,7 @@ func TestRubricDoc(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, doc, string(b), "docs/GRADING.md is out of date: go test ./internal/grade -run TestRubricDoc -update")
 
-	links := regexp.MustCompile(`\[` + "`?" + `([^\]` + "`" + `]+)` + "`?" + `\]\(\.\./([^)#]+\.go)#L([0-9]+)\)`).FindAllStringSubmatch(doc, -1)
+	links := regexp.MustCompile(`\[`+"`?"+`([^\]`+"`"+`]+)`+"`?"+`\]\(\.\./([^)#]+\.go)#L([0-9]+)\)`).FindAllStringSubmatch(doc, -1)
 	require.Greater(t, len(links), 100)
 	for _, l := range links {
 		name, file, line := l[1], l[2], l[3]
