@@ -245,6 +245,13 @@ func TestStarterRestore(t *testing.T) {
 	require.Contains(t, string(readme), "## How to work through it")
 	require.Contains(t, string(readme), "`softmaxRow` ([q2_nn/activation.go](q2_nn/activation.go#L")
 
+	// A starter of the starter (not a git work tree: every file is copied)
+	// is the same copy.
+	again := filepath.Join(t.TempDir(), "again")
+	_, err = Starter(dst, again)
+	require.NoError(t, err)
+	requireSameTree(t, dst, again)
+
 	_, fresh := grade(t, dst, "./q2_nn")
 	for _, it := range Rubric {
 		if it.Kind == Code && strings.HasPrefix(it.Number, "Q2.") {
@@ -316,5 +323,32 @@ func TestRubricDoc(t *testing.T) {
 			name = name[i+1:]
 		}
 		require.Regexp(t, `^func (\([^)]*\) )?`+regexp.QuoteMeta(name)+`[(\[]`, decl, "%s:%s", file, line)
+	}
+}
+
+// requireSameTree fails unless the folders a and b hold the same files with
+// the same contents.
+func requireSameTree(t *testing.T, a, b string) {
+	t.Helper()
+	read := func(root string) map[string]string {
+		out := map[string]string{}
+		require.NoError(t, filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, err := filepath.Rel(root, p)
+			if err != nil {
+				return err
+			}
+			c, err := os.ReadFile(p)
+			out[rel] = string(c)
+			return err
+		}))
+		return out
+	}
+	ta, tb := read(a), read(b)
+	require.Equal(t, len(ta), len(tb), "number of files")
+	for k, v := range ta {
+		require.True(t, v == tb[k], "%s differs", k)
 	}
 }

@@ -204,11 +204,9 @@ func StubFile(root, rel string, src []byte) ([]byte, []Marked, error) {
 		return nil, nil, fmt.Errorf("grade: %s: %w", rel, err)
 	}
 	var edits []edit
-	var marked []Marked
 	for fd, item := range m {
 		edits = append(edits, edit{fset.Position(fd.Body.Lbrace).Offset, fset.Position(fd.Body.Rbrace).Offset + 1,
 			stubBody(fd, src, fset, item)})
-		marked = append(marked, Marked{rel, funcName(fd), item, fset.Position(fd.Pos()).Line})
 	}
 	if len(edits) == 0 {
 		return src, nil, nil
@@ -216,6 +214,18 @@ func StubFile(root, rel string, src []byte) ([]byte, []Marked, error) {
 	out, err := fixImports(root, rel, apply(src, edits), imports(f, src, fset), []importSpec{{path: "errors"}})
 	if err != nil {
 		return nil, nil, err
+	}
+	// The stubs, where they are in the rewritten file.
+	fset = token.NewFileSet()
+	if f, err = parser.ParseFile(fset, rel, out, parser.ParseComments|parser.SkipObjectResolution); err != nil {
+		return nil, nil, fmt.Errorf("grade: %w", err)
+	}
+	if m, err = markedFuncs(f); err != nil {
+		return nil, nil, fmt.Errorf("grade: %s: %w", rel, err)
+	}
+	var marked []Marked
+	for fd, item := range m {
+		marked = append(marked, Marked{rel, funcName(fd), item, fset.Position(fd.Pos()).Line})
 	}
 	return out, marked, nil
 }
@@ -398,6 +408,11 @@ func AddRecovery(root, rel string, src []byte) (out []byte, ok bool, err error) 
 	if err != nil {
 		return nil, false, fmt.Errorf("grade: %w", err)
 	}
+	for _, s := range f.Imports {
+		if s.Path.Value == strconv.Quote(recoveryPath) {
+			return src, true, nil // a starter's test file already
+		}
+	}
 	var edits []edit
 	insert := func(body *ast.BlockStmt, stmt string) {
 		off := fset.Position(body.Lbrace).Offset + 1
@@ -464,16 +479,14 @@ func Starter(root, dst string) ([]Marked, error) {
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("starter: %w", err)
 	}
-	cmd := exec.Command("git", "ls-files", "-z")
-	cmd.Dir = root
-	list, err := cmd.Output()
+	files, err := moduleFiles(root)
 	if err != nil {
-		return nil, fmt.Errorf("starter: git ls-files in %s: %w (the starter copies the git-tracked files)", root, err)
+		return nil, err
 	}
 	var marked []Marked
-	for _, rel := range strings.Split(strings.TrimRight(string(list), "\x00"), "\x00") {
-		if rel == "" || strings.HasPrefix(rel, "data/") {
-			continue
+	for _, rel := range files {
+		if strings.HasPrefix(rel, "data/") || strings.HasPrefix(rel, "internal/grade/") && strings.HasSuffix(rel, "_test.go") {
+			continue // no data; the tests of grading itself grade the reference
 		}
 		src := filepath.Join(root, filepath.FromSlash(rel))
 		st, err := os.Lstat(src)
@@ -510,16 +523,65 @@ func Starter(root, dst string) ([]Marked, error) {
 			return nil, fmt.Errorf("starter: %w", err)
 		}
 	}
-	sort.Slice(marked, func(i, j int) bool { return itemLess(marked[i].Item, marked[j].Item) })
+	sort.Slice(marked, func(i, j int) bool {
+		a, b := marked[i], marked[j]
+		switch {
+		case a.Item != b.Item:
+			return itemLess(a.Item, b.Item)
+		case a.File != b.File:
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
 	readme := filepath.Join(dst, "README.md")
 	b, err := os.ReadFile(filepath.Join(root, "README.md"))
 	if err != nil {
 		return nil, fmt.Errorf("starter: %w", err)
 	}
+	if i := bytes.Index(b, []byte(howToHeading)); i >= 0 { // the README of a starter
+		b = b[:i]
+	}
 	if err := os.WriteFile(readme, append(b, howTo(marked)...), 0o644); err != nil {
 		return nil, fmt.Errorf("starter: %w", err)
 	}
 	return marked, nil
+}
+
+// moduleFiles returns the files of the module at root to copy: the
+// git-tracked ones, or, when root is not a git work tree (a starter copy),
+// every file but those of data/, out/ and hidden folders.
+func moduleFiles(root string) ([]string, error) {
+	cmd := exec.Command("git", "ls-files", "-z")
+	cmd.Dir = root
+	if list, err := cmd.Output(); err == nil {
+		if s := strings.TrimRight(string(list), "\x00"); s != "" {
+			return strings.Split(s, "\x00"), nil
+		}
+	}
+	var out []string
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			top := filepath.Dir(path) == filepath.Clean(root)
+			if path != root && (top && (name == "data" || name == "out") || strings.HasPrefix(name, ".") && name != ".ci") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		out = append(out, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("starter: listing %s: %w", root, err)
+	}
+	return out, nil
 }
 
 // itemLess orders item numbers numerically (Q2.10 after Q2.9).
@@ -535,11 +597,13 @@ func itemLess(a, b string) bool {
 	return len(pa) < len(pb)
 }
 
+const howToHeading = "\n## How to work through it (starter copy)\n\n"
+
 // howTo returns the README section of a starter copy: per item with stubs,
 // the functions to write, the tests that grade it and its doc page.
 func howTo(marked []Marked) string {
 	var b strings.Builder
-	b.WriteString("\n## How to work through it (starter copy)\n\n")
+	b.WriteString(howToHeading)
 	b.WriteString("This copy was written by `recog starter`: the functions below fail with\n")
 	b.WriteString("\"not implemented: Q...\". Write each one, run its tests, then grade the copy:\n\n")
 	b.WriteString("```sh\ngo test ./q2_nn -run 'TestQ2_2_2_'   # the tests of one item\n")
