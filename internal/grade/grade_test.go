@@ -1,6 +1,7 @@
 package grade
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -187,6 +188,13 @@ func TestParseAndScore(t *testing.T) {
 	require.Contains(t, b.String(), "Q1.2    theory       0/5  Softmax is a probability distribution\n")
 	require.Contains(t, b.String(), "failing: q1_theory.TestQ1_2_SoftmaxRangeAndSum (fail)")
 	require.Contains(t, b.String(), "total 4/52 (153 more points not run); extra credit 0/0 (40 more points not run); full tier not run\n")
+
+	var js strings.Builder
+	require.NoError(t, res.WriteJSON(&js))
+	var back Result
+	require.NoError(t, json.Unmarshal([]byte(js.String()), &back))
+	require.Empty(t, cmp.Diff(*res, back))
+	require.Contains(t, js.String(), `"status": "not run"`)
 
 	_, _, err = Parse(strings.NewReader("not json"), "recog")
 	require.ErrorContains(t, err, "event 1 of go test -json")
