@@ -57,6 +57,8 @@ func (f Activation) valid() bool { return f >= ActIdentity && f <= ActSoftmax }
 // finite and in [0, 1] for every finite x. It is the function that
 // Activation.Apply computes on whole rows (internal/blas.Sigmoid, within
 // 2 ulp of σ). See docs/q2_nn.md#sigmoid.
+//
+//recog:starter Q2.2.1
 func Sigmoid(x float64) float64 {
 	v := [1]float64{x}
 	blas.Sigmoid(v[:], v[:])
@@ -144,6 +146,8 @@ func (f Activation) Backprop(dA, dH, h *mat.Dense) {
 // softmaxRow writes exp(x_i - max x) / Σ_j exp(x_j - max x) into dst: the
 // exponentials of the whole row at once (internal/blas.Exp, each in (0, 1]
 // after the shift), then their sum in order, then the divisions.
+//
+//recog:starter Q2.2.2
 func softmaxRow(dst, x []float64) {
 	m := math.Inf(-1)
 	for _, v := range x {

@@ -9,7 +9,7 @@ import (
 )
 
 // Grades sigmoid: hand values, stability at ±1e4.
-func TestSigmoid(t *testing.T) {
+func TestQ2_2_1_Sigmoid(t *testing.T) {
 	for _, tc := range []struct{ x, want float64 }{
 		{0, 0.5},
 		{1, 0.7310585786300049},
@@ -32,7 +32,7 @@ func TestSigmoid(t *testing.T) {
 }
 
 // Grades the sigmoid derivative s(1-s) against a central difference.
-func TestSigmoidDeriv(t *testing.T) {
+func TestQ2_3_SigmoidDeriv(t *testing.T) {
 	const h = 1e-5
 	for _, x := range []float64{-6, -3, -0.5, 0, 0.7, 4} {
 		num := (Sigmoid(x+h) - Sigmoid(x-h)) / (2 * h)
@@ -51,7 +51,7 @@ func TestReLU(t *testing.T) {
 }
 
 // Grades softmax: hand values, rows sum to 1, shift invariance, ±1e4 inputs.
-func TestSoftmax(t *testing.T) {
+func TestQ2_2_2_Softmax(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		in, out []float64

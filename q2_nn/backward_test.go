@@ -27,7 +27,7 @@ var crossEntropyThroughSoftmax = Objective{
 
 // Grades backwards: backprop agrees with central differences on every
 // weight and bias to relative error < 1e-6.
-func TestGradCheck(t *testing.T) {
+func TestQ2_5_1_GradCheck(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		sizes []int
@@ -95,7 +95,7 @@ func requireAwayFromKink(t *testing.T, net *Network, x *mat.Dense) {
 }
 
 // The checker can fail: a gradient scaled by 1.01 is caught.
-func TestGradCheckCatchesWrongGradient(t *testing.T) {
+func TestQ2_5_1_GradCheckCatchesWrongGradient(t *testing.T) {
 	wrong := SoftmaxCrossEntropy
 	wrong.Eval = func(grad, out, y *mat.Dense) float64 {
 		j := SoftmaxCrossEntropy.Eval(grad, out, y)
@@ -115,7 +115,7 @@ func TestGradCheckCatchesWrongGradient(t *testing.T) {
 
 // Grades the dJ/dX that backwards returns, by central differences on X,
 // and the equivalence of the softmax Jacobian path with the fused P - Y.
-func TestBackwardInputGradient(t *testing.T) {
+func TestQ2_3_BackwardInputGradient(t *testing.T) {
 	rng := newRand(5)
 	net, err := NewMLP([]int{4, 3, 2}, []Activation{ActSigmoid, ActSoftmax}, rng)
 	require.NoError(t, err)

@@ -16,6 +16,8 @@ type Batch struct {
 // BatchIndices splits a fresh random permutation of 0..n-1 into consecutive
 // batches of batchSize indices (the last one holds the remaining n mod
 // batchSize, if any): every index appears exactly once.
+//
+//recog:starter Q2.4
 func BatchIndices(n, batchSize int, rng *rand.Rand) ([][]int, error) {
 	if n < 0 || batchSize <= 0 {
 		return nil, fmt.Errorf("batches: %d examples in batches of %d: want n ≥ 0 and batch size > 0", n, batchSize)

@@ -10,7 +10,7 @@ import (
 
 // Grades get_random_batches: every sample once per epoch, batch sizes, a new
 // permutation each epoch, determinism from the seed, X and Y rows kept together.
-func TestRandomBatches(t *testing.T) {
+func TestQ2_4_RandomBatches(t *testing.T) {
 	for _, tc := range []struct {
 		n, bs int
 		sizes []int

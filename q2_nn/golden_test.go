@@ -44,7 +44,7 @@ func numVec(v []float64) []json.Number {
 
 // One seeded forward and backward pass of a 4 -> 3 sigmoid -> 2 softmax
 // network on a fixed 3 x 4 input, recorded in golden/q2_nn/forward_backward.json.
-func TestGoldenForwardBackward(t *testing.T) {
+func TestQ2_3_GoldenForwardBackward(t *testing.T) {
 	net, err := NewMLP([]int{4, 3, 2}, []Activation{ActSigmoid, ActSoftmax}, newRand(42))
 	require.NoError(t, err)
 	x := mat.NewDense(3, 4, []float64{

@@ -35,6 +35,8 @@ func (r GradCheckResult) String() string {
 // every W and b (ε = eps, 1e-6 if eps ≤ 0). It leaves the parameters as they
 // were and the gradients DW, DB those of back-propagation. See
 // docs/q2_nn.md#gradient-check.
+//
+//recog:starter Q2.5.1
 func GradCheck(net *Network, x, y *mat.Dense, obj Objective, eps float64) (GradCheckResult, error) {
 	if eps <= 0 {
 		eps = 1e-6

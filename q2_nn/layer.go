@@ -38,6 +38,8 @@ type Layer struct {
 // XavierUniform returns an in x out matrix with entries drawn from
 // U(-√(6/(in+out)), +√(6/(in+out))), whose variance is 2/(in+out)
 // (Glorot and Bengio, 2010). See docs/q2_nn.md#xavier.
+//
+//recog:starter Q2.1.2
 func XavierUniform(in, out int, rng *rand.Rand) (*mat.Dense, error) {
 	if in <= 0 || out <= 0 {
 		return nil, fmt.Errorf("xavier: layer size %d x %d: sizes must be positive", in, out)
@@ -107,6 +109,8 @@ func (l *Layer) Forward(x *mat.Dense) (*mat.Dense, error) {
 
 // forward computes f(XW + b). With cache it writes into the layer's buffers
 // and remembers x; without, it allocates and leaves the cache alone.
+//
+//recog:starter Q2.2.1
 func (l *Layer) forward(x *mat.Dense, cache bool) *mat.Dense {
 	n, _ := x.Dims()
 	out := l.Out()
@@ -173,6 +177,8 @@ func (l *Layer) delta(dH *mat.Dense) *mat.Dense {
 
 // backwardPre stores DW = Xᵀ dA and DB = Σ_rows dA and, if needDX, returns
 // dJ/dX = dA Wᵀ (in the layer's buffer); otherwise it returns nil.
+//
+//recog:starter Q2.3
 func (l *Layer) backwardPre(dA *mat.Dense, needDX bool) *mat.Dense {
 	in, out := l.W.Dims()
 	l.DW = resize(l.DW, in, out)
@@ -198,6 +204,8 @@ func (l *Layer) backwardPre(dA *mat.Dense, needDX bool) *mat.Dense {
 // W ← W - lr·Xᵀ dA as one matrix product accumulated into W (Dgemm with
 // α = -lr, β = 1) and b ← b - lr·Σ_rows dA. It stores no DW or DB (they are
 // set to nil), saving a pass over W and its gradient per batch.
+//
+//recog:starter Q2.3
 func (l *Layer) backwardStep(dA *mat.Dense, needDX bool, lr float64) *mat.Dense {
 	n, _ := dA.Dims()
 	in, out := l.W.Dims()
@@ -249,6 +257,8 @@ func (l *Layer) StepMomentum(lr, mu float64) {
 // momentum does v ← μ·v - lr·g, θ ← θ + v element by element, in one pass
 // over the three arrays (each product rounded, then the sums, as three
 // separate passes would).
+//
+//recog:starter Q5.1.2
 func momentum(theta, v, g []float64, lr, mu float64) {
 	v, g = v[:len(theta)], g[:len(theta)]
 	for j := range theta {

@@ -11,7 +11,7 @@ import (
 
 // Grades initialize_weights: shapes, bounds, variance 2/(in+out), zero
 // biases, reproducible from the seed.
-func TestNewLayerXavier(t *testing.T) {
+func TestQ2_1_2_NewLayerXavier(t *testing.T) {
 	for _, tc := range []struct{ in, out int }{{300, 200}, {1024, 64}, {64, 36}} {
 		l, err := NewLayer("layer1", tc.in, tc.out, ActSigmoid, newRand(7))
 		require.NoError(t, err)
@@ -47,7 +47,7 @@ func TestNewLayerXavier(t *testing.T) {
 	}
 }
 
-func TestNewLayerErrors(t *testing.T) {
+func TestQ2_1_2_NewLayerErrors(t *testing.T) {
 	for _, tc := range []struct {
 		in, out int
 		act     Activation
@@ -68,7 +68,7 @@ func TestNewLayerErrors(t *testing.T) {
 // Grades forward on a hand-computed 2x3 example:
 // X = [1 2 3; 0 -1 1], W = [1 0; 0 1; 1 -1], b = [0.5 -0.5]
 // A = XW + b = [4.5 -1.5; 1.5 -2.5].
-func TestLayerForward(t *testing.T) {
+func TestQ2_2_1_LayerForward(t *testing.T) {
 	x := mat.NewDense(2, 3, []float64{1, 2, 3, 0, -1, 1})
 	wantA := mat.NewDense(2, 2, []float64{4.5, -1.5, 1.5, -2.5})
 	for _, tc := range []struct {
@@ -106,7 +106,7 @@ func TestLayerForward(t *testing.T) {
 }
 
 // Forward reuses its buffers across batches of different sizes correctly.
-func TestForwardBatchSizes(t *testing.T) {
+func TestQ2_2_1_ForwardBatchSizes(t *testing.T) {
 	rng := newRand(11)
 	net, err := NewMLP([]int{5, 4, 3}, []Activation{ActSigmoid, ActSoftmax}, rng)
 	require.NoError(t, err)

@@ -18,6 +18,8 @@ const minProb = 1e-300
 // argmax of probs equals the argmax of the one-hot y (ties go to the first
 // column): the assignment's compute_loss_and_acc. See
 // docs/q2_nn.md#cross-entropy.
+//
+//recog:starter Q2.2.3
 func LossAndAcc(y, probs mat.Matrix) (loss, acc float64, err error) {
 	yr, yc := y.Dims()
 	pr, pc := probs.Dims()

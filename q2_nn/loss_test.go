@@ -9,7 +9,7 @@ import (
 )
 
 // Grades compute_loss_and_acc on hand-computed cases.
-func TestLossAndAcc(t *testing.T) {
+func TestQ2_2_3_LossAndAcc(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		c        int

@@ -126,6 +126,8 @@ func NewTrainer(net *Network, train *data.Dataset, opt Options) (*Trainer, error
 
 // Epoch runs one epoch of updates and evaluates the network as the options
 // ask. Seconds is the time of the updates.
+//
+//recog:starter Q2.4
 func (t *Trainer) Epoch() (EpochMetrics, error) {
 	t.epoch++
 	obj, lr := t.opt.Objective, t.opt.LR

@@ -31,7 +31,7 @@ func blobs(seed uint64, n int) *data.Dataset {
 }
 
 // Grades the training loop: a separable synthetic set is learnt to 100%.
-func TestTrainBlobs(t *testing.T) {
+func TestQ2_4_TrainBlobs(t *testing.T) {
 	train, valid := blobs(1, 50), blobs(2, 30)
 	net, err := NewMLP([]int{2, 8, 3}, []Activation{ActSigmoid, ActSoftmax}, newRand(3))
 	require.NoError(t, err)

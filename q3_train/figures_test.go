@@ -15,10 +15,10 @@ import (
 	nn "recog/q2_nn"
 )
 
-// TestWeightImagesUpright puts known upright images into the columns of W1
+// TestQ3_1_3_WeightImagesUpright puts known upright images into the columns of W1
 // (through data.ImageToRow, the data's storage order) and checks that
 // WeightImages gives them back unchanged.
-func TestWeightImagesUpright(t *testing.T) {
+func TestQ3_1_3_WeightImagesUpright(t *testing.T) {
 	net := randomNet(t, 3, 2, 1)
 	var want []*mat.Dense
 	for j := range 3 {
@@ -83,7 +83,7 @@ func TestClassTemplate(t *testing.T) {
 	require.ErrorContains(t, err, "class 4 outside [0, 4)")
 }
 
-func TestMaxActivatingAndDeepLayers(t *testing.T) {
+func TestQ3_1_4_MaxActivatingAndDeepLayers(t *testing.T) {
 	net := randomNet(t, 8, 5, 3)
 	ds := blobs(t, 50, 5, newRand(3))
 	probs, err := net.Predict(ds.X)
@@ -113,9 +113,9 @@ func TestMaxActivatingAndDeepLayers(t *testing.T) {
 	require.Positive(t, g.Bounds().Dy())
 }
 
-// TestConfusionMatrix checks the counts' margins: row i sums to the number
+// TestQ3_1_5_ConfusionMatrix checks the counts' margins: row i sums to the number
 // of examples of class i, and the diagonal over N is nn.Evaluate's accuracy.
-func TestConfusionMatrix(t *testing.T) {
+func TestQ3_1_5_ConfusionMatrix(t *testing.T) {
 	net := randomNet(t, 8, 6, 5)
 	ds := blobs(t, 120, 6, newRand(5))
 	counts, err := ConfusionMatrix(net, ds)
@@ -130,7 +130,7 @@ func TestConfusionMatrix(t *testing.T) {
 	require.InDelta(t, acc, float64(diag)/120, 1e-15)
 }
 
-func TestTopConfusions(t *testing.T) {
+func TestQ3_1_5_TopConfusions(t *testing.T) {
 	counts := [][]int{
 		{9, 3, 0, 1},
 		{4, 5, 0, 0},

@@ -20,12 +20,12 @@ import (
 // validation-accuracy threshold.
 const thresholdEpochs = 30
 
-// TestNIST36Threshold trains with the default settings for 30 epochs on the
+// TestQ3_1_1_NIST36Threshold trains with the default settings for 30 epochs on the
 // whole real training set: the validation accuracy reaches the assignment's
 // 0.75, the loss falls, and the model saved and loaded again (float32
 // weights) predicts the validation set as the trained one does. The full
 // 50-epoch run is `recog q3`; its numbers are in docs/q3_train.md.
-func TestNIST36Threshold(t *testing.T) {
+func TestQ3_1_1_NIST36Threshold(t *testing.T) {
 	datatest.Trains(t, "30 epochs on NIST36, about 30 s")
 	tr, _ := datatest.NIST36(t, "train")
 	va, _ := datatest.NIST36(t, "valid")
@@ -95,14 +95,14 @@ func sig(v float64) float64 {
 	return r
 }
 
-// TestNIST36ShortGolden runs 5 epochs on 1000 real training images and
+// TestQ3_1_1_NIST36ShortGolden runs 5 epochs on 1000 real training images and
 // compares the curves, weight sums and validation confusion diagonal with
 // golden/q3_train/short_run.json, and the accuracy, loss and weight figures
 // with the PNGs there (drawn from the numbers rounded to 6 decimals, so that
 // the last bits that differ between BLAS builds cannot move a pixel). The
 // golden records the SHA-256 of the data: on another version of NIST36 the
 // comparison fails, naming both checksums (datatest.RequireSameData).
-func TestNIST36ShortGolden(t *testing.T) {
+func TestQ3_1_1_NIST36ShortGolden(t *testing.T) {
 	datatest.Trains(t, "5 epochs on 1000 NIST36 images")
 	trAll, trainSum := datatest.NIST36(t, "train")
 	va, validSum := datatest.NIST36(t, "valid")

@@ -122,7 +122,7 @@ func figureNames(figs []viz.Figure) []string {
 	return out
 }
 
-func TestSweep(t *testing.T) {
+func TestQ3_1_2_Sweep(t *testing.T) {
 	tr := blobs(t, 120, 4, newRand(1))
 	va := blobs(t, 40, 4, newRand(2))
 	require.Equal(t, []float64{3e-3, 3e-2, 3e-4}, SweepRates(3e-3))

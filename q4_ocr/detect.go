@@ -87,6 +87,8 @@ func FindLetters(img image.Image) ([][4]int, *mat.Dense, error) {
 //     stacked pieces, side-by-side pieces and detached bars; see mergeBoxes
 //     and attachPieces), then drop specks and dots (longer side < 0.35 h̃, h̃
 //     the median height) and rules or shadow edges (a side > 4 h̃).
+//
+//recog:starter Q4.2
 func Detect(img image.Image) (*Page, error) {
 	if img == nil {
 		return nil, errors.New("ocr: nil image")

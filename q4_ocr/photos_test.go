@@ -30,10 +30,10 @@ type photoGolden struct {
 	LineBoxes [][][4]int `json:"boxes"`
 }
 
-// TestPhotos checks every photo: each transcript line gets exactly its
+// TestQ4_3_Photos checks every photo: each transcript line gets exactly its
 // number of non-space characters as boxes, the word breaks fall where the
 // transcript has spaces, and the boxes match the golden JSON.
-func TestPhotos(t *testing.T) {
+func TestQ4_3_Photos(t *testing.T) {
 	dir := datatest.Dir(t, "images")
 	g := datatest.Golden(t, "q4_ocr")
 	for _, name := range photos {
@@ -67,7 +67,7 @@ func TestPhotos(t *testing.T) {
 			js, err := json.MarshalIndent(out, "", " ")
 			require.NoError(t, err)
 			g.Assert(t, name+"_boxes.json", js)
-			// The overlays (recognised labels) are written by TestReadPhotos
+			// The overlays (recognised labels) are written by TestQ4_4_ReadPhotos
 			// to docs/figures; full-size photo overlays are no golden files.
 		})
 	}
@@ -206,10 +206,10 @@ func TestCropGeometry(t *testing.T) {
 	}
 }
 
-// TestFailures draws the Q4.1 examples where the method's assumptions break
+// TestQ4_1_Failures draws the Q4.1 examples where the method's assumptions break
 // (Failures, which `recog all` calls) and records what happens: figures and
 // counts in golden/q4_ocr/.
-func TestFailures(t *testing.T) {
+func TestQ4_1_Failures(t *testing.T) {
 	g := datatest.Golden(t, "q4_ocr")
 	f, err := Failures()
 	require.NoError(t, err)

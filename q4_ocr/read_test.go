@@ -77,19 +77,19 @@ type photoScore struct {
 	N     int     `json:"truth_chars"`
 }
 
-// TestReadPhotos reads the four photos with the embedded Q3 network and
+// TestQ4_4_ReadPhotos reads the four photos with the embedded Q3 network and
 // checks the overall character error rate (total edits / total transcript
 // length) is at most 0.15. The recognised text of each photo is a golden
 // file (NN_name.txt), and so are the CERs (cer.json); with -update it also
 // writes the overlays for docs/q4_ocr.md to docs/figures/q4_NN_name_overlay.png
 // (longer side 1000 px, 256 colours, < 300 KB).
-func TestReadPhotos(t *testing.T) {
+func TestQ4_4_ReadPhotos(t *testing.T) {
 	dir := datatest.Dir(t, "images")
 	g := datatest.Golden(t, "q4_ocr")
 	c := q3Model(t).Classifier()
 	var scores []photoScore
 	var dist, n int
-	// Every character is boxed once (TestPhotos), so the recognised letters
+	// Every character is boxed once (TestQ4_3_Photos), so the recognised letters
 	// and the transcript's align one to one: count the substitutions.
 	confusions := map[string]int{}
 	for _, name := range photos {

@@ -77,7 +77,7 @@ func iou(a, b [4]int) float64 {
 	return in / (float64(boxH(a)*boxW(a)+boxH(b)*boxW(b)) - in)
 }
 
-// TestSegmentation is the rubric for the segmentation failures of issue #17:
+// TestQ4_2_Segmentation is the rubric for the segmentation failures of issue #17:
 // letters broken into pieces, narrow letters close together, lines that
 // slope, and touching letters. Each case is a synthetic page; the letters
 // must be found line by line in reading order, each letter's box matching its
@@ -85,7 +85,7 @@ func iou(a, b [4]int) float64 {
 // transcript's own labels). A case with known set is a failure the method
 // still has: it must fail the way it is documented to (known boxes per line),
 // so a change of behaviour shows.
-func TestSegmentation(t *testing.T) {
+func TestQ4_2_Segmentation(t *testing.T) {
 	tests := []struct {
 		name  string
 		lines []line
@@ -153,9 +153,9 @@ func TestSegmentation(t *testing.T) {
 	}
 }
 
-// TestMergeRules checks each rule that joins the pieces of a letter on
+// TestQ4_2_MergeRules checks each rule that joins the pieces of a letter on
 // hand-made boxes [y1, x1, y2, x2] (h̃ = 90, side-by-side gap limit 5 px).
-func TestMergeRules(t *testing.T) {
+func TestQ4_2_MergeRules(t *testing.T) {
 	const hm, side = 90.0, 5.0
 	tests := []struct {
 		name string
@@ -179,9 +179,9 @@ func TestMergeRules(t *testing.T) {
 	}
 }
 
-// TestAttachPieces: a detached bar joins the nearest full-height box, a dot
+// TestQ4_2_AttachPieces: a detached bar joins the nearest full-height box, a dot
 // and a far bar stay alone, and the merged box is the union.
-func TestAttachPieces(t *testing.T) {
+func TestQ4_2_AttachPieces(t *testing.T) {
 	const hm = 90.0
 	letterE := [4]int{0, 0, 90, 12}    // the spine of an E
 	letterN := [4]int{0, 100, 90, 160} // the next letter
@@ -192,9 +192,9 @@ func TestAttachPieces(t *testing.T) {
 	require.ElementsMatch(t, [][4]int{{0, 0, 90, 55}, letterN, dot, far}, got)
 }
 
-// TestLetterGap: the median gap to the right-hand neighbour on the same row,
+// TestQ4_2_LetterGap: the median gap to the right-hand neighbour on the same row,
 // leaving out word gaps (≥ h̃) and low pieces.
-func TestLetterGap(t *testing.T) {
+func TestQ4_2_LetterGap(t *testing.T) {
 	boxes := [][4]int{
 		{0, 0, 90, 50}, {0, 60, 90, 110}, {0, 130, 90, 180}, // gaps 10, 20
 		{0, 300, 90, 350},                      // a word gap of 120
@@ -205,7 +205,7 @@ func TestLetterGap(t *testing.T) {
 	require.Zero(t, letterGap(nil, 90))
 }
 
-// heldOutPage is what TestHeldOutPages reads of testdata/pages/manifest.json
+// heldOutPage is what TestQ4_3_HeldOutPages reads of testdata/pages/manifest.json
 // (written by internal/pagegen): each page's name and, for each line, the
 // boxes of its letters' ink in the photo.
 type heldOutPage struct {
@@ -213,7 +213,7 @@ type heldOutPage struct {
 	Boxes [][][4]int `json:"letter_boxes"`
 }
 
-// TestHeldOutPages runs the segmentation on the held-out pages of
+// TestQ4_3_HeldOutPages runs the segmentation on the held-out pages of
 // testdata/pages (photo-like pages rendered from handwriting fonts and EMNIST
 // test characters, issue #17): every line must get exactly its letters, in
 // reading order, with the word breaks of the transcript, and each box must
@@ -221,7 +221,7 @@ type heldOutPage struct {
 // letter's ink as the generator records it (drawn alone, coverage ≥ ½; the
 // page's pen widens or narrows strokes by a pixel or two, so on the committed
 // pages the IoU is 0.65 at worst and 0.95 at the median).
-func TestHeldOutPages(t *testing.T) {
+func TestQ4_3_HeldOutPages(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "pages")
 	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	require.NoError(t, err)

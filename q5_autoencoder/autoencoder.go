@@ -25,6 +25,8 @@ var layerNames = []string{"layer1", "hidden", "hidden2", "output"}
 // for four layers, else ReLU everywhere but a sigmoid output), every layer
 // Xavier-initialised from rng (nn.NewLayer) with zero biases. See
 // docs/q5_autoencoder.md#network.
+//
+//recog:starter Q5.1.1
 func New(sizes []int, rng *rand.Rand) (*nn.Network, error) {
 	if sizes == nil {
 		sizes = Sizes

@@ -43,7 +43,7 @@ func minReLUPre(t *testing.T, net *nn.Network, x *mat.Dense) float64 {
 	return m
 }
 
-// TestGradCheck compares back-propagation through the whole autoencoder
+// TestQ5_1_1_GradCheck compares back-propagation through the whole autoencoder
 // (three ReLU layers, sigmoid output, total squared error against the input)
 // with central differences for every one of its parameters. Random biases
 // make the ReLU units' pre-activations mixed in sign; the seed is chosen so
@@ -54,7 +54,7 @@ func minReLUPre(t *testing.T, net *nn.Network, x *mat.Dense) float64 {
 // difference carries a rounding error of about 1e-7 whatever the gradient:
 // there the test bounds max |backprop - numeric| / max |backprop| instead of
 // the relative error of each (possibly tiny) entry.
-func TestGradCheck(t *testing.T) {
+func TestQ5_1_1_GradCheck(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		sizes []int
@@ -105,9 +105,9 @@ func TestGradCheck(t *testing.T) {
 	}
 }
 
-// TestGradCheckCatchesWrongDelta: an output delta of (x̂ - x) instead of
+// TestQ5_1_1_GradCheckCatchesWrongDelta: an output delta of (x̂ - x) instead of
 // 2(x̂ - x) fails the same check.
-func TestGradCheckCatchesWrongDelta(t *testing.T) {
+func TestQ5_1_1_GradCheckCatchesWrongDelta(t *testing.T) {
 	net, err := New([]int{16, 4, 16}, newRand(1))
 	require.NoError(t, err)
 	x := randImages(newRand(2), 3, 16)
@@ -123,7 +123,7 @@ func TestGradCheckCatchesWrongDelta(t *testing.T) {
 	require.InDelta(t, 0.5, res.MaxRelErr, 1e-3, res.String())
 }
 
-func TestNewShapes(t *testing.T) {
+func TestQ5_1_1_NewShapes(t *testing.T) {
 	net, err := New(nil, newRand(1))
 	require.NoError(t, err)
 	require.Len(t, net.Layers, 4)
@@ -192,9 +192,9 @@ func tinyNet(t *testing.T) *nn.Network {
 	return net
 }
 
-// TestMomentumUpdate checks two steps of Train against the rule
+// TestQ5_1_2_MomentumUpdate checks two steps of Train against the rule
 // M ← 0.9 M - lr·dJ/dW, W ← W + M by hand, with a single batch.
-func TestMomentumUpdate(t *testing.T) {
+func TestQ5_1_2_MomentumUpdate(t *testing.T) {
 	x := mat.NewDense(2, 4, []float64{0.1, 0.9, 0.4, 0.6, 0.8, 0.2, 0.7, 0.3})
 	net := tinyNet(t)
 	ref := tinyNet(t)
@@ -282,10 +282,10 @@ func smoothImages(seed uint64, n int) *mat.Dense {
 	return x
 }
 
-// TestTrainLearns: both recipes lower the loss of a small autoencoder on
+// TestQ5_2_TrainLearns: both recipes lower the loss of a small autoencoder on
 // smooth synthetic images, reach a PSNR above that of predicting 0.5, and
 // the same seed gives the same numbers.
-func TestTrainLearns(t *testing.T) {
+func TestQ5_2_TrainLearns(t *testing.T) {
 	x := smoothImages(4, 200)
 	valid := smoothImages(5, 50)
 	half := mat.NewDense(50, 64, nil)

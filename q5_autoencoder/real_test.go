@@ -38,14 +38,14 @@ func round(v float64, digits int) float64 {
 	return math.Round(v*p) / p
 }
 
-// TestNIST36Short trains the autoencoder with the assignment's recipe for a
+// TestQ5_2_NIST36Short trains the autoencoder with the assignment's recipe for a
 // few epochs on a subset of the real training set: the loss falls every
 // epoch, the validation PSNR beats reconstructing every image as the mean
 // training image, and the numbers and the figure match the golden files
 // (the golden records the data's SHA-256; on other data the comparison
 // fails, naming both). The full 100-epoch run is TestQ5_3_2_Full and
 // `recog q5`; its numbers are in docs/q5_autoencoder.md.
-func TestNIST36Short(t *testing.T) {
+func TestQ5_2_NIST36Short(t *testing.T) {
 	datatest.Trains(t, "5 epochs on 3000 NIST36 images")
 	trainAll, trainSum := datatest.NIST36(t, "train")
 	valid, validSum := datatest.NIST36(t, "valid")
@@ -119,7 +119,7 @@ func TestNIST36Short(t *testing.T) {
 // 3e-5, batch 36, momentum 0.9, seed 1) on the whole NIST36 training set
 // reaches the target validation PSNR ≥ 16.5 dB (the docs: 17.087 dB).
 // That the improved recipe beats PCA on the test set is checked where both
-// are reachable, q6_pca's TestQ5_ImprovedBeatsPCA_Full.
+// are reachable, q6_pca's TestQ5_3_2_ImprovedBeatsPCA_Full.
 func TestQ5_3_2_Full(t *testing.T) {
 	datatest.Full(t, "Q5: 100 epochs of the autoencoder on NIST36, 2-7 min")
 	train, _ := datatest.NIST36(t, "train")

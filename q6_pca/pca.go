@@ -37,6 +37,8 @@ type Model struct {
 // product over the data, then a symmetric tridiagonal eigenproblem, the k
 // vectors by inverse iteration), else (or if that fails) by the thin SVD
 // (FitSVD). See docs/q6_pca.md#method.
+//
+//recog:starter Q6.1
 func Fit(x mat.Matrix, k int) (*Model, error) {
 	xc, mean, err := centre(x, k)
 	if err != nil {

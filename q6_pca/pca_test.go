@@ -53,7 +53,7 @@ func requireNear(t *testing.T, want, got mat.Matrix, tol float64, msg string) {
 	require.LessOrEqual(t, mat.Norm(&diff, math.Inf(1)), tol, msg)
 }
 
-func TestProjectionOrthonormal(t *testing.T) {
+func TestQ6_1_ProjectionOrthonormal(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		n, d, k int
@@ -96,9 +96,9 @@ func sortedDesc(v []float64) bool {
 	return true
 }
 
-// TestSubspaceMatchesStatPC compares the projector P Pᵀ with that of
+// TestQ6_1_SubspaceMatchesStatPC compares the projector P Pᵀ with that of
 // gonum's stat.PC on the same data, and the variances.
-func TestSubspaceMatchesStatPC(t *testing.T) {
+func TestQ6_1_SubspaceMatchesStatPC(t *testing.T) {
 	x := lowRankData(2, 300, 40, 12)
 	const k = 6
 	m, err := Fit(x, k)
@@ -142,9 +142,9 @@ func TestSVDEqualsEigen(t *testing.T) {
 	}
 }
 
-// TestReconstructionErrorIsDiscardedVariance checks
+// TestQ6_2_ReconstructionErrorIsDiscardedVariance checks
 // ‖X - X̂‖²_F = (N - 1) Σ_{i ≥ K} λ_i on the training data.
-func TestReconstructionErrorIsDiscardedVariance(t *testing.T) {
+func TestQ6_2_ReconstructionErrorIsDiscardedVariance(t *testing.T) {
 	x := lowRankData(4, 250, 30, 20)
 	n, _ := x.Dims()
 	for _, k := range []int{1, 5, 15, 29, 30} {
@@ -162,10 +162,10 @@ func TestReconstructionErrorIsDiscardedVariance(t *testing.T) {
 	}
 }
 
-// TestReconstructKnownSubspace: data lying exactly on a k-dimensional affine
+// TestQ6_2_ReconstructKnownSubspace: data lying exactly on a k-dimensional affine
 // subspace is reconstructed exactly, and a point off it lands on its
 // orthogonal projection.
-func TestReconstructKnownSubspace(t *testing.T) {
+func TestQ6_2_ReconstructKnownSubspace(t *testing.T) {
 	// Points on the plane z = 1 in R³ (spanned by e1, e2 through (0, 0, 1)).
 	x := mat.NewDense(4, 3, []float64{
 		1, 0, 1,

@@ -39,14 +39,14 @@ func round(v float64, digits int) float64 {
 	return math.Round(v*p) / p
 }
 
-// TestQ6_NIST36 fits the PCA of question 6 on the real training set and
+// TestQ6_3_NIST36 fits the PCA of question 6 on the real training set and
 // checks the targets (Q6.1 size and rank of P, variance explained, Q6.3
 // test PSNR 17.895 ± 0.01 dB, Q6.4 parameter counts), then the golden
 // numbers and figure. The golden records the data's SHA-256: on another
 // version of NIST36 the comparison fails, naming both checksums. (The fit
 // is the docs' run itself, with no settings to shorten, so the target is
 // checked here in the default tier rather than in the full one.)
-func TestQ6_NIST36(t *testing.T) {
+func TestQ6_3_NIST36(t *testing.T) {
 	datatest.Trains(t, "PCA fit: the SVD of the 10,716 x 1,024 training set")
 	train, trainSum := datatest.NIST36(t, "train")
 	test, testSum := datatest.NIST36(t, "test")
@@ -96,14 +96,14 @@ func TestQ6_NIST36(t *testing.T) {
 	datatest.AssertPNG(t, "q6_pca", "test_reconstructions.png", png)
 }
 
-// TestQ5_ImprovedBeatsPCA_Full is the full tier's check of Q5's improved
+// TestQ5_3_2_ImprovedBeatsPCA_Full is the full tier's check of Q5's improved
 // recipe against Q6 (docs/q6_pca.md#q63-psnr): the autoencoder trained with
 // ImprovedOptions (150 epochs, the settings docs/q5_autoencoder.md reports)
 // reconstructs the test set with a higher mean PSNR than PCA with 32
 // components (the docs: 19.546 dB against 17.895 dB). It lives here because
 // a later question's tests may import an earlier question (q5), and q5 may
 // not import q6.
-func TestQ5_ImprovedBeatsPCA_Full(t *testing.T) {
+func TestQ5_3_2_ImprovedBeatsPCA_Full(t *testing.T) {
 	datatest.Full(t, "Q5 improved recipe: 150 epochs of the autoencoder on NIST36, 3-9 min")
 	train, _ := datatest.NIST36(t, "train")
 	valid, _ := datatest.NIST36(t, "valid")

@@ -109,7 +109,7 @@ func TestShortRunGolden(t *testing.T) {
 // A minute-scale real-data check: the MNIST CNN trained for one epoch on
 // 3,200 training images (50 steps) classifies 1,000 test images with
 // accuracy >= 0.80 (the full run reaches 0.99; docs/q7_autodiff.md).
-func TestMNISTCNNShort(t *testing.T) {
+func TestQ7_1_2_MNISTCNNShort(t *testing.T) {
 	datatest.Trains(t, "the MNIST CNN, 50 steps")
 	s, err := LoadMNIST(datatest.Dir(t, "mnist"))
 	require.NoError(t, err)
@@ -130,7 +130,7 @@ func TestMNISTCNNShort(t *testing.T) {
 // whole NIST36 training set (Run, as `recog q7 mlp` runs it), reaches
 // validation accuracy >= 0.70 (0.78 after the full 50 epochs); the metrics
 // and the figures say what ran.
-func TestQ3MLPNIST36Short(t *testing.T) {
+func TestQ7_1_1_MLPNIST36Short(t *testing.T) {
 	datatest.Trains(t, "the Q3 network in gorgonia, 15 epochs")
 	s, err := LoadNIST36(datatest.Dir(t, "nist36"), Flat)
 	require.NoError(t, err)

@@ -194,7 +194,7 @@ manifest.json records every page's style (sizes, gaps, slope, ink, paper,
 light, camera corners, blur, noise, JPEG quality), the box of every letter in
 the photo (letter_boxes, per line, [y1, x1, y2, x2] as q4_ocr's boxes) and,
 for each line written with EMNIST, the test-split indices of its characters.
-q4_ocr's TestHeldOutPages checks the segmentation against the letter boxes.
+q4_ocr's TestQ4_3_HeldOutPages checks the segmentation against the letter boxes.
 
 How a page is made: the text is laid out letter by letter (each letter with
 its own size, baseline offset and rotation; lines slope and wave a little;

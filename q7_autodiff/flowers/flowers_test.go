@@ -86,7 +86,7 @@ func smallConfig(dataDir string) Config {
 // 1e-4 with gonum's BLAS, 0.02 with OpenBLAS (other summation orders). The
 // golden records the SHA-256 of the data; on other data the comparison
 // fails, naming both checksums.
-func TestFlowersSmallRunGolden(t *testing.T) {
+func TestQ7_2_FlowersSmallRunGolden(t *testing.T) {
 	datatest.Trains(t, "SqueezeNet features of 51 flowers, 3 + 2 epochs")
 	fdir := datatest.Dir(t, "flowers17")
 	sq := datatest.Dir(t, "squeezenet")

@@ -17,7 +17,7 @@ import (
 // Q7.1.1: for the same weights and batch, gorgonia's gradients of the Q3
 // network equal q2_nn's hand-written back-propagation (summed loss) to 1e-4
 // relative: max |g_q7 - g_q2| <= 1e-4 · max |g_q2| for every parameter.
-func TestQ3GradientsMatchQ2(t *testing.T) {
+func TestQ7_1_1_Q3GradientsMatchQ2(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	q2, err := nn.NewMLP([]int{1024, 64, 36}, []nn.Activation{nn.ActSigmoid, nn.ActSoftmax}, rng)
 	require.NoError(t, err)

@@ -1,0 +1,100 @@
+package grade
+
+import (
+	"bufio"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Pos is where a function is declared: a slash-separated path relative to
+// the module root and a line.
+type Pos struct {
+	File string
+	Line int
+}
+
+// skipDir reports whether the walk of a module skips the directory name:
+// data sets, outputs, test fixtures and hidden folders hold no packages of
+// the module.
+func skipDir(name string) bool {
+	return name == "data" || name == "out" || name == "testdata" || name == "vendor" ||
+		(strings.HasPrefix(name, ".") && name != ".") || strings.HasPrefix(name, "_")
+}
+
+// ModuleTests parses every _test.go file of the module at root and returns
+// its top-level test functions (func TestX(t *testing.T)) with where they
+// are declared.
+func ModuleTests(root string) (map[Test]Pos, error) {
+	out := map[Test]Pos{}
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != root && skipDir(d.Name()) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		pkg := pathDir(rel)
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Recv != nil || !strings.HasPrefix(fd.Name.Name, "Test") || fd.Name.Name == "TestMain" {
+				continue
+			}
+			out[Test{pkg, fd.Name.Name}] = Pos{rel, fset.Position(fd.Pos()).Line}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("grade: reading the tests of %s: %w", root, err)
+	}
+	return out, nil
+}
+
+// pathDir is path.Dir for a relative slash path, "" for the root.
+func pathDir(rel string) string {
+	i := strings.LastIndexByte(rel, '/')
+	if i < 0 {
+		return ""
+	}
+	return rel[:i]
+}
+
+// modulePath returns the module path declared in root/go.mod.
+func modulePath(root string) (string, error) {
+	f, err := os.Open(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return "", fmt.Errorf("grade: %w (is it a Go module?)", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "module "); ok {
+			return strings.Trim(strings.TrimSpace(rest), `"`), nil
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return "", fmt.Errorf("grade: reading %s: %w", f.Name(), err)
+	}
+	return "", fmt.Errorf("grade: %s has no module line", f.Name())
+}
