@@ -30,16 +30,20 @@ func TestStagesOrder(t *testing.T) {
 	}
 }
 
-// Quick settings are smaller than the default ones everywhere, and every
-// Q7.1 CNN trains at least two epochs (the curves are lines).
+// A default run is every runner at its own defaults (the zero Settings:
+// no second copy of epoch counts), and a quick one sets every size, every
+// Q7.1 CNN at least two epochs (the curves are lines) on subsets.
 func TestDefaults(t *testing.T) {
-	q, d := Defaults(true), Defaults(false)
-	require.Less(t, q.Q3Epochs, d.Q3Epochs)
-	require.Less(t, q.Q5Epochs, d.Q5Epochs)
-	require.Less(t, q.Flowers.FineTuneEpochs, d.Flowers.FineTuneEpochs)
+	require.Equal(t, Settings{}, Defaults(false))
+	q := Defaults(true)
+	for _, n := range []int{q.Q3Epochs, q.SweepEpochs, q.Q5Epochs, q.Q5ImprovedEpochs, q.Flowers.PerClass, q.Flowers.FineTuneEpochs, q.Flowers.ScratchEpochs} {
+		require.Positive(t, n)
+	}
+	require.Positive(t, q.Q7["mlp"].Epochs)
 	for _, task := range []string{"mnist", "nist36", "emnist"} {
-		require.GreaterOrEqual(t, q.CNN[task].Epochs, 2, task)
-		require.Equal(t, uint64(1), d.CNN[task].Seed, task)
+		require.GreaterOrEqual(t, q.Q7[task].Epochs, 2, task)
+		require.Positive(t, q.Q7[task].TrainLimit, task)
+		require.Positive(t, q.Q7[task].EvalLimit, task)
 	}
 }
 

@@ -25,9 +25,11 @@ type Status struct {
 	Reason  string  `json:"reason,omitempty"`
 }
 
-// Summary is what RunAll did: the metrics of every stage that succeeded,
-// the status of every stage, the stages that failed and the total seconds.
+// Summary is what RunAll did: the commit it ran (report.Commit at its
+// start), the metrics of every stage that succeeded, the status of every
+// stage, the stages that failed and the total seconds.
 type Summary struct {
+	Commit  string
 	Metrics map[string]any
 	Status  map[string]Status
 	Failed  []string
@@ -39,7 +41,7 @@ type Summary struct {
 // stage goes to progress, and the errors to r.Log as well. A stage that
 // fails does not stop the others.
 func (r *Run) RunAll(out string, progress io.Writer) *Summary {
-	s := &Summary{Metrics: map[string]any{}, Status: map[string]Status{}}
+	s := &Summary{Commit: report.Commit(), Metrics: map[string]any{}, Status: map[string]Status{}}
 	start := time.Now()
 	for i, st := range Stages {
 		fmt.Fprintf(progress, "recog all: [%d/%d] %s: %s\n", i+1, len(Stages), st.Name, st.What)
@@ -116,7 +118,7 @@ func (s *Summary) PrintTimes(w io.Writer) {
 // and the comparisons to the metrics, writes out/metrics.json and the
 // report (Report).
 func (s *Summary) WriteReport(out, docs string, quick bool) error {
-	m := map[string]any{"stages": s.Status, "run": report.RunInfo(quick, s.Seconds, StageNames())}
+	m := map[string]any{"stages": s.Status, "run": report.RunInfo(quick, s.Commit, s.Seconds, StageNames())}
 	for k, v := range s.Metrics {
 		m[k] = v
 	}
@@ -150,7 +152,9 @@ func ReportAgain(out, docs string) error {
 
 // Report renders out/report.md from the metrics m (report.Compose), checks
 // it against them and, with docs set, writes docs/RESULTS.md with the
-// figures it shows copied to docs/results/.
+// figures it shows copied to docs/results/ and the metrics to
+// docs/results/metrics.json (what the markers of the docs pages are
+// checked against).
 func Report(out, docs string, m map[string]any) error {
 	md, err := report.Compose(reportdocs.FS, m)
 	if err != nil {
@@ -178,6 +182,12 @@ func Report(out, docs string, m map[string]any) error {
 		if err := os.WriteFile(dst, b, 0o644); err != nil {
 			return err
 		}
+	}
+	if err := os.MkdirAll(filepath.Join(docs, "results"), 0o755); err != nil {
+		return err
+	}
+	if err := metrics.Write(filepath.Join(docs, "results", "metrics.json"), m); err != nil {
+		return err
 	}
 	return os.WriteFile(filepath.Join(docs, "RESULTS.md"), []byte(res), 0o644)
 }

@@ -178,17 +178,26 @@ func floats(v any) []float64 {
 	return nil
 }
 
-// RunInfo describes a run of `recog all` for the report's header: date,
-// commit (with a note when the working tree has uncommitted changes), mode,
-// machine, BLAS, total time and the stages in order.
-func RunInfo(quick bool, total float64, stages []string) map[string]any {
-	commit := "unknown"
-	if out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
-		commit = strings.TrimSpace(string(out))
-		if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {
-			commit += " (with uncommitted changes)"
-		}
+// Commit returns the short hash of the checked-out commit, with a note
+// when tracked files have uncommitted changes ("unknown" outside git). A
+// run takes it when it starts, so that the stamp names the code that ran
+// even if files are edited while it runs.
+func Commit() string {
+	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "unknown"
 	}
+	commit := strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {
+		commit += " (with uncommitted changes)"
+	}
+	return commit
+}
+
+// RunInfo describes a run of `recog all` for the report's header: date,
+// commit (Commit, taken when the run started), mode, machine, BLAS, total
+// time and the stages in order.
+func RunInfo(quick bool, commit string, total float64, stages []string) map[string]any {
 	return map[string]any{
 		"stage_order": stages,
 		"date":        time.Now().UTC().Format("2006-01-02 15:04 UTC"), "commit": commit,
