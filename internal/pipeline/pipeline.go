@@ -282,22 +282,23 @@ func q7(task string) func(*Run) (*Output, error) {
 }
 
 // emnistPhotos reads the Q4 photos with the EMNIST CNN of the q7_emnist
-// stage, crop by crop and with the word rule, and with the embedded small
-// CNN and the word rule (`recog ocr`'s default), and scores them
+// stage, crop by crop and with the word rule, and with the embedded EMNIST
+// CNN read as `recog ocr` reads by default (autodiff.OpenOCRModel(""): its
+// views of each crop) with the word rule, and scores them
 // (ocr.Compare).
 func (r *Run) emnistPhotos() (*Output, error) {
 	photos, err := r.photosIn()
 	if err != nil {
 		return nil, err
 	}
-	def, err := autodiff.DefaultOCRModel()
+	def, err := autodiff.OpenOCRModel("")
 	if err != nil {
 		return nil, err
 	}
 	defer def.Close()
 	em := autodiff.EMNISTProbs(r.emnist, nil)
 	c, err := ocr.Compare(photos, []ocr.Reader{{Model: em}, {Name: "words", Model: em, Words: true},
-		{Name: "default_words", Model: autodiff.EMNISTProbs(def, nil), Words: true}})
+		{Name: "default_words", Model: def.Probs, Words: true}})
 	if err != nil {
 		return nil, err
 	}
