@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -152,9 +153,9 @@ func ReportAgain(out, docs string) error {
 
 // Report renders out/report.md from the metrics m (report.Compose), checks
 // it against them and, with docs set, writes docs/RESULTS.md with the
-// figures it shows copied to docs/results/ and the metrics to
-// docs/results/metrics.json (what the markers of the docs pages are
-// checked against).
+// figures it shows copied to docs/results/, the metrics to
+// docs/results/metrics.json and the metrics into the marked numbers of the
+// other pages (FillPages).
 func Report(out, docs string, m map[string]any) error {
 	md, err := report.Compose(reportdocs.FS, m)
 	if err != nil {
@@ -189,5 +190,47 @@ func Report(out, docs string, m map[string]any) error {
 	if err := metrics.Write(filepath.Join(docs, "results", "metrics.json"), m); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(docs, "RESULTS.md"), []byte(res), 0o644)
+	if err := os.WriteFile(filepath.Join(docs, "RESULTS.md"), []byte(res), 0o644); err != nil {
+		return err
+	}
+	return FillPages(docs, m)
+}
+
+// FillPages writes the metrics m into the marked numbers of the pages
+// written by hand (report.Fill): every DIR/*.md but RESULTS.md, and the
+// README.md next to DIR if there is one.
+func FillPages(dir string, m map[string]any) error {
+	pages, err := filepath.Glob(filepath.Join(dir, "*.md"))
+	if err != nil {
+		return err
+	}
+	if readme := filepath.Join(dir, "..", "README.md"); fileExists(readme) {
+		pages = append(pages, readme)
+	}
+	var errs []error
+	for _, p := range pages {
+		if filepath.Base(p) == "RESULTS.md" {
+			continue
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		md, err := report.Fill(string(b), m)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", p, err))
+			continue
+		}
+		if md != string(b) {
+			if err := os.WriteFile(p, []byte(md), 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
