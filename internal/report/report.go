@@ -304,7 +304,8 @@ func Check(md string, m map[string]any) ([]Mark, error) {
 		}
 		// "0.000" shows a metric of -0.0001 too (Format drops the sign).
 		if f, err := strconv.ParseFloat(k.Text, 64); err != nil || Format(f, decimals(k.Text)) != want {
-			errs = append(errs, fmt.Errorf("%s: shown as %s, metric rounds to %s", k.Path, k.Text, want))
+			v, _ := Lookup(m, k.Path)
+			errs = append(errs, fmt.Errorf("%s: shown as %s, metric %v rounds to %s", k.Path, k.Text, v, want))
 		}
 	}
 	return marks, errors.Join(errs...)
