@@ -27,14 +27,14 @@ type Status struct {
 }
 
 // Summary is what RunAll did: the commit it ran (report.Commit at its
-// start), the metrics of every stage that succeeded, the status of every
+// start), the load averages at its start (report.LoadAvg), the metrics of every stage that succeeded, the status of every
 // stage, the stages that failed and the total seconds.
 type Summary struct {
-	Commit  string
-	Metrics map[string]any
-	Status  map[string]Status
-	Failed  []string
-	Seconds float64
+	Commit, LoadStart string
+	Metrics           map[string]any
+	Status            map[string]Status
+	Failed            []string
+	Seconds           float64
 }
 
 // RunAll runs every stage whose needs succeeded, in order, writing each
@@ -42,7 +42,7 @@ type Summary struct {
 // stage goes to progress, and the errors to r.Log as well. A stage that
 // fails does not stop the others.
 func (r *Run) RunAll(out string, progress io.Writer) *Summary {
-	s := &Summary{Commit: report.Commit(), Metrics: map[string]any{}, Status: map[string]Status{}}
+	s := &Summary{Commit: report.Commit(), LoadStart: report.LoadAvg(), Metrics: map[string]any{}, Status: map[string]Status{}}
 	start := time.Now()
 	for i, st := range Stages {
 		fmt.Fprintf(progress, "recog all: [%d/%d] %s: %s\n", i+1, len(Stages), st.Name, st.What)
@@ -119,7 +119,7 @@ func (s *Summary) PrintTimes(w io.Writer) {
 // and the comparisons to the metrics, writes out/metrics.json and the
 // report (Report).
 func (s *Summary) WriteReport(out, docs string, quick bool) error {
-	m := map[string]any{"stages": s.Status, "run": report.RunInfo(quick, s.Commit, s.Seconds, StageNames())}
+	m := map[string]any{"stages": s.Status, "run": report.RunInfo(quick, s.Commit, s.LoadStart, s.Seconds, StageNames())}
 	for k, v := range s.Metrics {
 		m[k] = v
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"os"
 	"os/exec"
 	"regexp"
 	"runtime"
@@ -194,11 +195,24 @@ func Commit() string {
 	return commit
 }
 
+// LoadAvg returns the machine's load averages over 1, 5 and 15 minutes
+// ("1.51 1.36 1.06", from /proc/loadavg), or "" where there is none.
+func LoadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	return strings.Join(f[:min(3, len(f))], " ")
+}
+
 // RunInfo describes a run of `recog all` for the report's header: date,
-// commit (Commit, taken when the run started), mode, machine, BLAS, total
-// time and the stages in order.
-func RunInfo(quick bool, commit string, total float64, stages []string) map[string]any {
+// commit (Commit, taken when the run started), the load averages when it
+// started (loadStart, LoadAvg) and ended, mode, machine, BLAS, total time
+// and the stages in order.
+func RunInfo(quick bool, commit, loadStart string, total float64, stages []string) map[string]any {
 	return map[string]any{
+		"load_start": loadStart, "load_end": LoadAvg(),
 		"stage_order": stages,
 		"date":        time.Now().UTC().Format("2006-01-02 15:04 UTC"), "commit": commit,
 		"mode": map[bool]string{true: "quick", false: "default"}[quick], "quick": quick,
