@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"recog/internal/datatest"
@@ -47,7 +48,7 @@ func TestDocsAgreeWithCommittedRun(t *testing.T) {
 		b, err := os.ReadFile(filepath.Join(root, p))
 		require.NoError(t, err)
 		marks, err := Check(string(b), m)
-		require.NoError(t, err, "%s disagrees with docs/results/metrics.json (go run ./cmd/recog all --report-only --docs docs refills it)", p)
+		assert.NoError(t, err, "%s disagrees with docs/results/metrics.json (go run ./cmd/recog all --report-only --docs docs refills it)", p)
 		total += len(marks)
 	}
 	require.Greater(t, total, 300)
@@ -73,7 +74,7 @@ func TestDocsLinks(t *testing.T) {
 			src, err := os.ReadFile(path)
 			if err != nil {
 				st, serr := os.Stat(path)
-				require.True(t, serr == nil && st.IsDir(), "%s links %s, which does not exist", p, target)
+				assert.True(t, serr == nil && st.IsDir(), "%s links %s, which does not exist", p, target)
 				continue
 			}
 			linked[path] = true
@@ -81,7 +82,7 @@ func TestDocsLinks(t *testing.T) {
 				line, _, _ := strings.Cut(anchor[1:], "-")
 				n, err := strconv.Atoi(line)
 				require.NoError(t, err, "%s links %s", p, target)
-				require.LessOrEqual(t, n, strings.Count(string(src), "\n")+1, "%s links %s: the file is shorter", p, target)
+				assert.LessOrEqual(t, n, strings.Count(string(src), "\n")+1, "%s links %s: the file is shorter", p, target)
 			}
 		}
 	}
@@ -91,11 +92,11 @@ func TestDocsLinks(t *testing.T) {
 			return err
 		}
 		rel, _ := filepath.Rel(root, path)
-		require.True(t, linked[path], "%s is linked from no page", rel)
+		assert.True(t, linked[path], "%s is linked from no page", rel)
 		b, err := os.ReadFile(path)
 		require.NoError(t, err)
 		if other, ok := seen[string(b)]; ok {
-			require.Fail(t, "byte-identical figures", "%s and %s", other, rel)
+			assert.Fail(t, "byte-identical figures", "%s and %s", other, rel)
 		}
 		seen[string(b)] = rel
 		return nil
