@@ -1,8 +1,6 @@
 package theory
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -26,10 +24,5 @@ func TestQ1_7_ActivationsFigure(t *testing.T) {
 	require.NoError(t, err)
 	png, err := viz.PNG(p, 800, 500)
 	require.NoError(t, err)
-	if datatest.Updating(t) {
-		dir := datatest.RepoPath(t, "docs", "figures")
-		require.NoError(t, os.MkdirAll(dir, 0o755))
-		require.NoError(t, os.WriteFile(filepath.Join(dir, "q1_activations.png"), png, 0o644))
-	}
 	datatest.AssertPNG(t, "q1_theory", "activations.png", png)
 }

@@ -14,7 +14,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"recog/internal/datatest"
-	"recog/internal/viz"
 	nn "recog/q2_nn"
 	train "recog/q3_train"
 )
@@ -80,9 +79,8 @@ type photoScore struct {
 // TestQ4_4_ReadPhotos reads the four photos with the embedded Q3 network and
 // checks the overall character error rate (total edits / total transcript
 // length) is at most 0.15. The recognised text of each photo is a golden
-// file (NN_name.txt), and so are the CERs (cer.json); with -update it also
-// writes the overlays for docs/q4_ocr.md to docs/figures/q4_NN_name_overlay.png
-// (longer side 1000 px, 256 colours, < 300 KB).
+// file (NN_name.txt), and so are the CERs (cer.json). (The overlays that
+// docs/q4_ocr.md shows are the committed run's, docs/results/q4.)
 func TestQ4_4_ReadPhotos(t *testing.T) {
 	dir := datatest.Dir(t, "images")
 	g := datatest.Golden(t, "q4_ocr")
@@ -115,11 +113,6 @@ func TestQ4_4_ReadPhotos(t *testing.T) {
 				confusions[want[i:i+1]+"->"+got[i:i+1]]++
 			}
 		}
-		if datatest.Updating(t) {
-			fig := docsPNG(t, OverlayMax(img, r, 1000))
-			require.Less(t, len(fig), 300<<10)
-			require.NoError(t, os.WriteFile(datatest.RepoPath(t, "docs", "figures", "q4_"+name+"_overlay.png"), fig, 0o644))
-		}
 	}
 	overall := float64(dist) / float64(n)
 	t.Logf("overall CER %.3f (%d/%d)", overall, dist, n)
@@ -131,14 +124,6 @@ func TestQ4_4_ReadPhotos(t *testing.T) {
 }
 
 func round4(x float64) float64 { return float64(int(x*1e4+0.5)) / 1e4 }
-
-// docsPNG encodes img as a 256-colour PNG (Plan 9 palette, Floyd-Steinberg
-// dithering): a photo overlay of 1000 px is then 60-200 KB instead of 0.6 MB.
-func docsPNG(t *testing.T, img image.Image) []byte {
-	b, err := viz.EncodePhotoPNG(img)
-	require.NoError(t, err)
-	return b
-}
 
 // TestOverlayMax checks the shrunk overlay: size, and a box drawn at the
 // scaled place in its line's colour.

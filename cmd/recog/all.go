@@ -23,7 +23,7 @@ func init() {
 func runAll(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("all", helpText("all"), stderr)
 	out := fs.OutDir("out", "out/all", "output `DIR`")
-	quick := fs.Bool("quick", false, "fewer epochs and subsets (about 3 minutes; marked in the report)")
+	quick := fs.Bool("quick", false, "a few epochs on subsets (under 90 s; marked in the report)")
 	dataDir := fs.OutDir("data", "", "data `DIR` (default <repo>/data)")
 	mirror := fs.String("mirror", "", "mirror `DIR` for the data stage (default $RECOG_MIRROR, else ../shared/data)")
 	docs := fs.OutDir("docs", "", "also write `DIR`/RESULTS.md and its figures in DIR/results/")

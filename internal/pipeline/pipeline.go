@@ -34,33 +34,33 @@ import (
 	"recog/q7_autodiff/nets"
 )
 
-// Settings are the sizes of one run.
+// Settings are the sizes of one run. A zero size is the runner's own
+// default (train.DefaultConfig, autoencoder.ModeOptions, autodiff.Tasks,
+// flowers.DefaultConfig): the settings each question's docs page reports,
+// kept in one place, the runner.
 type Settings struct {
 	Q3Epochs, SweepEpochs      int
 	Q5Epochs, Q5ImprovedEpochs int
-	MLPEpochs                  int
-	// CNN are the settings of the Q7.1 CNNs by task: epochs (at least 2,
-	// so that the curves are lines) and subsets.
-	CNN     map[string]autodiff.Options
+	// Q7 are the options of the Q7.1 tasks by name (mlp, mnist, nist36,
+	// emnist): epochs and subsets, zero for the task's own.
+	Q7      map[string]autodiff.Options
 	Flowers flowers.Config
 }
 
-// Defaults returns the settings of a default run (every question's own
-// settings where they fit in about 20 minutes of a 2-core machine; the
-// improved Q5 recipe, the Q7 CNNs and the Q7.2 scratch CNN shorter), or of
-// a quick one (a few epochs, small subsets).
+// Defaults returns the settings of a default run, every question at its
+// runner's defaults with all the data (the zero Settings), or of a quick
+// one (a few epochs, small subsets; every Q7.1 CNN at least 2 epochs, so
+// that its curves are lines).
 func Defaults(quick bool) Settings {
+	if !quick {
+		return Settings{}
+	}
 	cnn := func(epochs, train, eval int) autodiff.Options {
-		return autodiff.Options{Epochs: epochs, Seed: 1, TrainLimit: train, EvalLimit: eval}
+		return autodiff.Options{Epochs: epochs, TrainLimit: train, EvalLimit: eval}
 	}
-	if quick {
-		return Settings{Q3Epochs: 5, SweepEpochs: 3, Q5Epochs: 3, Q5ImprovedEpochs: 3, MLPEpochs: 3,
-			CNN:     map[string]autodiff.Options{"mnist": cnn(2, 500, 500), "nist36": cnn(2, 1000, 500), "emnist": cnn(2, 1000, 500)},
-			Flowers: flowers.Config{PerClass: 4, FineTuneEpochs: 5, ScratchEpochs: 2}}
-	}
-	return Settings{Q3Epochs: 50, SweepEpochs: 50, Q5Epochs: 100, Q5ImprovedEpochs: 50, MLPEpochs: 50,
-		CNN:     map[string]autodiff.Options{"mnist": cnn(2, 5000, 2000), "nist36": cnn(2, 0, 1000), "emnist": cnn(2, 5000, 1000)},
-		Flowers: flowers.Config{FineTuneEpochs: 30, ScratchEpochs: 10}}
+	return Settings{Q3Epochs: 5, SweepEpochs: 3, Q5Epochs: 3, Q5ImprovedEpochs: 3,
+		Q7:      map[string]autodiff.Options{"mlp": {Epochs: 3}, "mnist": cnn(2, 500, 500), "nist36": cnn(2, 1000, 500), "emnist": cnn(2, 1000, 500)},
+		Flowers: flowers.Config{PerClass: 4, FineTuneEpochs: 5, ScratchEpochs: 2}}
 }
 
 // Output is what a stage produced: its metrics (a question's typed
@@ -168,7 +168,7 @@ func (r *Run) q3() (*Output, error) {
 		return nil, err
 	}
 	cfg := train.DefaultConfig()
-	cfg.Epochs, cfg.DeepClasses = r.Set.Q3Epochs, Q3DeepClasses
+	cfg.Epochs, cfg.DeepClasses = cmp.Or(r.Set.Q3Epochs, cfg.Epochs), Q3DeepClasses
 	res, err := train.Run(sets, cfg, nil)
 	if err != nil {
 		return nil, err
@@ -187,7 +187,7 @@ func (r *Run) q3Sweep() (*Output, error) {
 		return nil, err
 	}
 	cfg := train.DefaultConfig()
-	cfg.Epochs = r.Set.SweepEpochs
+	cfg.Epochs = cmp.Or(r.Set.SweepEpochs, cfg.Epochs)
 	sw, err := train.Sweep(sets, cfg, train.SweepRates(cfg.LR), nil)
 	if err != nil {
 		return nil, err
@@ -229,9 +229,9 @@ func q5(mode autoencoder.Mode) func(*Run) (*Output, error) {
 			return nil, err
 		}
 		opt, _ := autoencoder.ModeOptions(mode)
-		opt.Epochs, opt.Progress = r.Set.Q5Epochs, r.Log
+		opt.Epochs, opt.Progress = cmp.Or(r.Set.Q5Epochs, opt.Epochs), r.Log
 		if mode == autoencoder.ModeImproved {
-			opt.Epochs = r.Set.Q5ImprovedEpochs
+			opt.Epochs = cmp.Or(r.Set.Q5ImprovedEpochs, opt.Epochs)
 		}
 		res, err := autoencoder.Run(sets, opt, nil)
 		if err != nil {
@@ -253,16 +253,13 @@ func (r *Run) q6() (*Output, error) {
 	return &Output{Metrics: res.Metrics, Figures: res.Figures}, nil
 }
 
-// q7 trains a Q7.1 task: mlp as `recog q7 mlp` runs it for Set.MLPEpochs
-// (its model kept as a file), the CNNs on the subsets of Set.CNN. The EMNIST
-// CNN is kept for q7_emnist_photos.
+// q7 trains a Q7.1 task as `recog q7 TASK` does, with the options of
+// Set.Q7[task] and seed 1: the MLP (its model kept as a file) and the CNNs.
+// The EMNIST CNN is kept for q7_emnist_photos.
 func q7(task string) func(*Run) (*Output, error) {
 	return func(r *Run) (*Output, error) {
-		opt, cnn := r.Set.CNN[task]
-		if !cnn {
-			opt = autodiff.Options{Epochs: r.Set.MLPEpochs, Seed: 1}
-		}
-		opt.Progress = r.Log
+		opt := r.Set.Q7[task]
+		opt.Seed, opt.Progress = 1, r.Log
 		s, err := autodiff.LoadTaskData(autodiff.Tasks[task], r.DataDir)
 		if err != nil {
 			return nil, err
@@ -277,7 +274,7 @@ func q7(task string) func(*Run) (*Output, error) {
 			return out, nil
 		}
 		res.Model.Close() // the inference graph; Save needs only the parameters
-		if !cnn {
+		if task == "mlp" {
 			out.Models = map[string]func(string) error{"q7_" + task + ".safetensors": res.Model.Save}
 		}
 		return out, nil
@@ -285,29 +282,31 @@ func q7(task string) func(*Run) (*Output, error) {
 }
 
 // emnistPhotos reads the Q4 photos with the EMNIST CNN of the q7_emnist
-// stage, crop by crop and with the word rule, and with the embedded small
-// CNN and the word rule (`recog ocr`'s default), and scores them
+// stage, crop by crop and with the word rule, and with the embedded EMNIST
+// CNN read as `recog ocr` reads by default (autodiff.OpenOCRModel(""): its
+// views of each crop) with the word rule, and scores them
 // (ocr.Compare).
 func (r *Run) emnistPhotos() (*Output, error) {
 	photos, err := r.photosIn()
 	if err != nil {
 		return nil, err
 	}
-	def, err := autodiff.DefaultOCRModel()
+	def, err := autodiff.OpenOCRModel("")
 	if err != nil {
 		return nil, err
 	}
 	defer def.Close()
 	em := autodiff.EMNISTProbs(r.emnist, nil)
 	c, err := ocr.Compare(photos, []ocr.Reader{{Model: em}, {Name: "words", Model: em, Words: true},
-		{Name: "default_words", Model: autodiff.EMNISTProbs(def, nil), Words: true}})
+		{Name: "default_words", Model: def.Probs, Words: true}})
 	if err != nil {
 		return nil, err
 	}
 	return &Output{Metrics: c.Metrics}, nil
 }
 
-// flowers runs Q7.2 with Set.Flowers, as `recog q7 flowers` does.
+// flowers runs Q7.2 with Set.Flowers (zero fields: flowers.DefaultConfig's),
+// as `recog q7 flowers` does.
 func (r *Run) flowers() (*Output, error) {
 	cfg := r.Set.Flowers
 	cfg.DataDir, cfg.Seed = r.DataDir, 1

@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -30,16 +32,20 @@ func TestStagesOrder(t *testing.T) {
 	}
 }
 
-// Quick settings are smaller than the default ones everywhere, and every
-// Q7.1 CNN trains at least two epochs (the curves are lines).
+// A default run is every runner at its own defaults (the zero Settings:
+// no second copy of epoch counts), and a quick one sets every size, every
+// Q7.1 CNN at least two epochs (the curves are lines) on subsets.
 func TestDefaults(t *testing.T) {
-	q, d := Defaults(true), Defaults(false)
-	require.Less(t, q.Q3Epochs, d.Q3Epochs)
-	require.Less(t, q.Q5Epochs, d.Q5Epochs)
-	require.Less(t, q.Flowers.FineTuneEpochs, d.Flowers.FineTuneEpochs)
+	require.Equal(t, Settings{}, Defaults(false))
+	q := Defaults(true)
+	for _, n := range []int{q.Q3Epochs, q.SweepEpochs, q.Q5Epochs, q.Q5ImprovedEpochs, q.Flowers.PerClass, q.Flowers.FineTuneEpochs, q.Flowers.ScratchEpochs} {
+		require.Positive(t, n)
+	}
+	require.Positive(t, q.Q7["mlp"].Epochs)
 	for _, task := range []string{"mnist", "nist36", "emnist"} {
-		require.GreaterOrEqual(t, q.CNN[task].Epochs, 2, task)
-		require.Equal(t, uint64(1), d.CNN[task].Seed, task)
+		require.GreaterOrEqual(t, q.Q7[task].Epochs, 2, task)
+		require.Positive(t, q.Q7[task].TrainLimit, task)
+		require.Positive(t, q.Q7[task].EvalLimit, task)
 	}
 }
 
@@ -51,4 +57,36 @@ func TestStagesWithoutData(t *testing.T) {
 	require.EqualError(t, err, "offline")
 	_, err = r.q4()
 	require.ErrorContains(t, err, "q3 stage did not run")
+}
+
+// TestCopyFiguresLinksGolden: a figure of the report is copied to
+// docs/results/ and relinked there, unless a test already keeps the same
+// bytes under golden/ (the Q4 failure cases): then RESULTS.md links the
+// golden file and docs/ gets no copy.
+func TestCopyFiguresLinksGolden(t *testing.T) {
+	root := t.TempDir()
+	out, docs := filepath.Join(root, "out"), filepath.Join(root, "docs")
+	write := func(path, s string) {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(s), 0o644))
+	}
+	write(filepath.Join(out, "q4", "q4_fail_shadow.png"), "shadow figure")
+	write(filepath.Join(out, "q4", "q4_01_list.png"), "overlay")
+	write(filepath.Join(root, "golden", "q4_ocr", "fail_shadow.png"), "shadow figure")
+	write(filepath.Join(root, "golden", "q4_ocr", "other.png"), "overlay, changed")
+
+	md := "![](q4/q4_fail_shadow.png) ![list](q4/q4_01_list.png)\n"
+	res, err := copyFigures(md, out, docs)
+	require.NoError(t, err)
+	require.Equal(t, "![](../golden/q4_ocr/fail_shadow.png) ![list](results/q4/q4_01_list.png)\n", res)
+	b, err := os.ReadFile(filepath.Join(docs, "results", "q4", "q4_01_list.png"))
+	require.NoError(t, err)
+	require.Equal(t, "overlay", string(b))
+	require.NoFileExists(t, filepath.Join(docs, "results", "q4", "q4_fail_shadow.png"))
+
+	// Without a golden folder every figure is copied.
+	require.NoError(t, os.RemoveAll(filepath.Join(root, "golden")))
+	res, err = copyFigures(md, out, docs)
+	require.NoError(t, err)
+	require.Equal(t, "![](results/q4/q4_fail_shadow.png) ![list](results/q4/q4_01_list.png)\n", res)
 }

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -25,13 +26,15 @@ type Status struct {
 	Reason  string  `json:"reason,omitempty"`
 }
 
-// Summary is what RunAll did: the metrics of every stage that succeeded,
-// the status of every stage, the stages that failed and the total seconds.
+// Summary is what RunAll did: the commit it ran (report.Commit at its
+// start), the load averages at its start (report.LoadAvg), the metrics of every stage that succeeded, the status of every
+// stage, the stages that failed and the total seconds.
 type Summary struct {
-	Metrics map[string]any
-	Status  map[string]Status
-	Failed  []string
-	Seconds float64
+	Commit, LoadStart string
+	Metrics           map[string]any
+	Status            map[string]Status
+	Failed            []string
+	Seconds           float64
 }
 
 // RunAll runs every stage whose needs succeeded, in order, writing each
@@ -39,7 +42,7 @@ type Summary struct {
 // stage goes to progress, and the errors to r.Log as well. A stage that
 // fails does not stop the others.
 func (r *Run) RunAll(out string, progress io.Writer) *Summary {
-	s := &Summary{Metrics: map[string]any{}, Status: map[string]Status{}}
+	s := &Summary{Commit: report.Commit(), LoadStart: report.LoadAvg(), Metrics: map[string]any{}, Status: map[string]Status{}}
 	start := time.Now()
 	for i, st := range Stages {
 		fmt.Fprintf(progress, "recog all: [%d/%d] %s: %s\n", i+1, len(Stages), st.Name, st.What)
@@ -116,7 +119,7 @@ func (s *Summary) PrintTimes(w io.Writer) {
 // and the comparisons to the metrics, writes out/metrics.json and the
 // report (Report).
 func (s *Summary) WriteReport(out, docs string, quick bool) error {
-	m := map[string]any{"stages": s.Status, "run": report.RunInfo(quick, s.Seconds, StageNames())}
+	m := map[string]any{"stages": s.Status, "run": report.RunInfo(quick, s.Commit, s.LoadStart, s.Seconds, StageNames())}
 	for k, v := range s.Metrics {
 		m[k] = v
 	}
@@ -150,7 +153,9 @@ func ReportAgain(out, docs string) error {
 
 // Report renders out/report.md from the metrics m (report.Compose), checks
 // it against them and, with docs set, writes docs/RESULTS.md with the
-// figures it shows copied to docs/results/.
+// figures it shows copied to docs/results/ (copyFigures), the metrics to
+// docs/results/metrics.json and the metrics into the marked numbers of the
+// other pages (FillPages).
 func Report(out, docs string, m map[string]any) error {
 	md, err := report.Compose(reportdocs.FS, m)
 	if err != nil {
@@ -165,19 +170,117 @@ func Report(out, docs string, m map[string]any) error {
 	if docs == "" {
 		return nil
 	}
-	res, figs := report.Relink(md, "results")
-	for _, rel := range figs {
-		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(rel)))
+	res, err := copyFigures(md, out, docs)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(docs, "results"), 0o755); err != nil {
+		return err
+	}
+	if err := metrics.Write(filepath.Join(docs, "results", "metrics.json"), m); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(docs, "RESULTS.md"), []byte(res), 0o644); err != nil {
+		return err
+	}
+	return FillPages(docs, m)
+}
+
+// FillPages writes the metrics m into the marked numbers of the pages
+// written by hand (report.Fill): every DIR/*.md but RESULTS.md, and the
+// README.md next to DIR if there is one.
+func FillPages(dir string, m map[string]any) error {
+	pages, err := filepath.Glob(filepath.Join(dir, "*.md"))
+	if err != nil {
+		return err
+	}
+	if readme := filepath.Join(dir, "..", "README.md"); fileExists(readme) {
+		pages = append(pages, readme)
+	}
+	var errs []error
+	for _, p := range pages {
+		if filepath.Base(p) == "RESULTS.md" {
+			continue
+		}
+		b, err := os.ReadFile(p)
 		if err != nil {
 			return err
 		}
-		dst := filepath.Join(docs, "results", filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return err
+		md, err := report.Fill(string(b), m)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", p, err))
+			continue
 		}
-		if err := os.WriteFile(dst, b, 0o644); err != nil {
-			return err
+		if md != string(b) {
+			if err := os.WriteFile(p, []byte(md), 0o644); err != nil {
+				return err
+			}
 		}
 	}
-	return os.WriteFile(filepath.Join(docs, "RESULTS.md"), []byte(res), 0o644)
+	return errors.Join(errs...)
+}
+
+// copyFigures relinks the figures of the report md (written in out) for
+// docs/RESULTS.md and copies them to docs/results/, except a figure with
+// the bytes of a PNG under the golden/ folder next to docs (one that a test
+// writes, such as the Q4 failure cases): that one is linked where the test
+// keeps it, so that docs/ holds no copy of it.
+func copyFigures(md, out, docs string) (string, error) {
+	res, figs := report.Relink(md, "results")
+	golden, err := goldenPNGs(filepath.Join(docs, "..", "golden"))
+	if err != nil {
+		return "", err
+	}
+	for _, rel := range figs {
+		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(rel)))
+		if err != nil {
+			return "", err
+		}
+		if g, ok := golden[string(b)]; ok {
+			res = strings.ReplaceAll(res, "](results/"+rel+")", "](../golden/"+g+")")
+			continue
+		}
+		dst := filepath.Join(docs, "results", filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(dst, b, 0o644); err != nil {
+			return "", err
+		}
+	}
+	return res, nil
+}
+
+// goldenPNGs maps the contents of every PNG under dir (the repository's
+// golden/, written by tests) to its slash path relative to dir. A missing
+// dir gives an empty map.
+func goldenPNGs(dir string) (map[string]string, error) {
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			if path == dir && errors.Is(err, os.ErrNotExist) {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if d.IsDir() || filepath.Ext(path) != ".png" {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		out[string(b)] = filepath.ToSlash(rel)
+		return nil
+	})
+	return out, err
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"os"
 	"os/exec"
 	"regexp"
 	"runtime"
@@ -178,18 +179,40 @@ func floats(v any) []float64 {
 	return nil
 }
 
-// RunInfo describes a run of `recog all` for the report's header: date,
-// commit (with a note when the working tree has uncommitted changes), mode,
-// machine, BLAS, total time and the stages in order.
-func RunInfo(quick bool, total float64, stages []string) map[string]any {
-	commit := "unknown"
-	if out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
-		commit = strings.TrimSpace(string(out))
-		if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {
-			commit += " (with uncommitted changes)"
-		}
+// Commit returns the short hash of the checked-out commit, with a note
+// when tracked files have uncommitted changes ("unknown" outside git). A
+// run takes it when it starts, so that the stamp names the code that ran
+// even if files are edited while it runs.
+func Commit() string {
+	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "unknown"
 	}
+	commit := strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {
+		commit += " (with uncommitted changes)"
+	}
+	return commit
+}
+
+// LoadAvg returns the machine's load averages over 1, 5 and 15 minutes
+// ("1.51 1.36 1.06", from /proc/loadavg), or "" where there is none.
+func LoadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	return strings.Join(f[:min(3, len(f))], " ")
+}
+
+// RunInfo describes a run of `recog all` for the report's header: date,
+// commit (Commit, taken when the run started), the load averages when it
+// started (loadStart, LoadAvg) and ended, mode, machine, BLAS, total time
+// and the stages in order.
+func RunInfo(quick bool, commit, loadStart string, total float64, stages []string) map[string]any {
 	return map[string]any{
+		"load_start": loadStart, "load_end": LoadAvg(),
 		"stage_order": stages,
 		"date":        time.Now().UTC().Format("2006-01-02 15:04 UTC"), "commit": commit,
 		"mode": map[bool]string{true: "quick", false: "default"}[quick], "quick": quick,

@@ -175,33 +175,106 @@ var (
 // Marks returns every marked value of a rendered report, in order. Any
 // other HTML comment, or a marker without its value, is an error.
 func Marks(md string) ([]Mark, error) {
-	var out []Mark
+	at, err := marksAt(md)
+	out := make([]Mark, len(at))
+	for i, a := range at {
+		out[i] = a.Mark
+	}
+	return out, err
+}
+
+// markAt is a Mark and where its shown text is in the report, md[start:end].
+type markAt struct {
+	Mark
+	start, end int
+}
+
+func marksAt(md string) ([]markAt, error) {
+	var out []markAt
 	for _, loc := range comment.FindAllStringSubmatchIndex(md, -1) {
 		body := md[loc[2]:loc[3]]
 		switch {
 		case body == "/s":
 			continue // the end of a str marker, read with its start
 		case strings.HasPrefix(body, "s:"):
-			sm := strMark.FindStringSubmatch(md[loc[0]:])
+			sm := strMark.FindStringSubmatchIndex(md[loc[0]:])
 			if sm == nil {
 				return nil, fmt.Errorf("offset %d: string marker %q without its end", loc[0], body)
 			}
-			out = append(out, Mark{Path: sm[1], Text: sm[2]})
+			start, end := loc[0]+sm[4], loc[0]+sm[5]
+			out = append(out, markAt{Mark{Path: md[loc[0]+sm[2] : loc[0]+sm[3]], Text: md[start:end]}, start, end})
 		default:
 			lo := max(0, loc[0]-40)
 			nm := numMark.FindStringSubmatchIndex(md[lo:loc[1]])
 			if nm == nil {
 				return nil, fmt.Errorf("offset %d: comment <!--%s--> does not follow a number", loc[0], body)
 			}
-			text, start := md[lo+nm[2]:lo+nm[3]], lo+nm[2]
+			start, end := lo+nm[2], lo+nm[3]
 			// "rank-32": a hyphen after a letter or digit is not a sign.
-			if text[0] == '-' && start > 0 && isWordByte(md[start-1]) {
-				text = text[1:]
+			if md[start] == '-' && start > 0 && isWordByte(md[start-1]) {
+				start++
 			}
-			out = append(out, Mark{Path: md[lo+nm[4] : lo+nm[5]], Text: text, Number: true})
+			out = append(out, markAt{Mark{Path: md[lo+nm[4] : lo+nm[5]], Text: md[start:end], Number: true}, start, end})
 		}
 	}
 	return out, nil
+}
+
+// Fill returns md with every marked value replaced by its metric in m: a
+// number with as many decimals as the text it replaces, a string as it is.
+// It is how a page written by hand (docs/qN_*.md), its numbers marked as
+// the report's are, takes the numbers of a new run. A marker whose metric
+// is missing, or is not a number (a string) where the marker wants one, is
+// an error.
+func Fill(md string, m map[string]any) (string, error) {
+	at, err := marksAt(md)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	var errs []error
+	prev := 0
+	for _, k := range at {
+		text, err := shown(k.Mark, m)
+		if err != nil {
+			errs = append(errs, err)
+			text = k.Text
+		}
+		b.WriteString(md[prev:k.start])
+		b.WriteString(text)
+		prev = k.end
+	}
+	b.WriteString(md[prev:])
+	return b.String(), errors.Join(errs...)
+}
+
+// shown is the text a mark shows for its metric in m (a number rounded to
+// the decimals of k.Text).
+func shown(k Mark, m map[string]any) (string, error) {
+	v, ok := Lookup(m, k.Path)
+	if !ok {
+		return "", fmt.Errorf("%s: shown as %q but not in the metrics", k.Path, k.Text)
+	}
+	if !k.Number {
+		s, ok := v.(string)
+		if !ok {
+			return "", fmt.Errorf("%s: shown as %q, metric is %v", k.Path, k.Text, v)
+		}
+		return s, nil
+	}
+	f, ok := Number(v)
+	if !ok {
+		return "", fmt.Errorf("%s: shown as %q, metric is %v", k.Path, k.Text, v)
+	}
+	return Format(f, decimals(k.Text)), nil
+}
+
+// decimals is the number of digits after the point of a number's text.
+func decimals(text string) int {
+	if i := strings.IndexByte(text, '.'); i >= 0 {
+		return len(text) - i - 1
+	}
+	return 0
 }
 
 // Check verifies a rendered report against the metrics: every marked number
@@ -217,29 +290,22 @@ func Check(md string, m map[string]any) ([]Mark, error) {
 	}
 	var errs []error
 	for _, k := range marks {
-		v, ok := Lookup(m, k.Path)
-		if !ok {
-			errs = append(errs, fmt.Errorf("%s: shown as %q but not in the metrics", k.Path, k.Text))
+		want, err := shown(k, m)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if want == k.Text {
 			continue
 		}
 		if !k.Number {
-			if s, ok := v.(string); !ok || s != k.Text {
-				errs = append(errs, fmt.Errorf("%s: shown as %q, metric is %v", k.Path, k.Text, v))
-			}
+			errs = append(errs, fmt.Errorf("%s: shown as %q, metric is %q", k.Path, k.Text, want))
 			continue
 		}
-		f, ok := Number(v)
-		shown, err := strconv.ParseFloat(k.Text, 64)
-		if !ok || err != nil {
-			errs = append(errs, fmt.Errorf("%s: shown as %q, metric is %v", k.Path, k.Text, v))
-			continue
-		}
-		digits := 0
-		if i := strings.IndexByte(k.Text, '.'); i >= 0 {
-			digits = len(k.Text) - i - 1
-		}
-		if Format(f, digits) != Format(shown, digits) {
-			errs = append(errs, fmt.Errorf("%s: shown as %s, metric %v rounds to %s", k.Path, k.Text, f, Format(f, digits)))
+		// "0.000" shows a metric of -0.0001 too (Format drops the sign).
+		if f, err := strconv.ParseFloat(k.Text, 64); err != nil || Format(f, decimals(k.Text)) != want {
+			v, _ := Lookup(m, k.Path)
+			errs = append(errs, fmt.Errorf("%s: shown as %s, metric %v rounds to %s", k.Path, k.Text, v, want))
 		}
 	}
 	return marks, errors.Join(errs...)

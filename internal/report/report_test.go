@@ -95,3 +95,24 @@ func TestFormat(t *testing.T) {
 	require.Equal(t, "12", Format(11.6, 0))
 	require.Equal(t, "0", Format(-0.2, 0))
 }
+
+// Fill writes the metrics into a page's marked values, numbers with the
+// decimals shown, and leaves the rest of the page as it is; a marker whose
+// metric is missing or of the wrong kind is an error naming it.
+func TestFill(t *testing.T) {
+	m := metrics()
+	page := "valid 0.5<!--q3.valid_acc--> (0.79<!--q3.valid_acc-->), rank-7<!--q3.epochs-->, " +
+		"<!--s:q3.pairs.1-->x<!--/s--> db 3<!--q5.db--> end"
+	got, err := Fill(page, m)
+	require.NoError(t, err)
+	require.Equal(t, "valid 0.8<!--q3.valid_acc--> (0.79<!--q3.valid_acc-->), rank-50<!--q3.epochs-->, "+
+		"<!--s:q3.pairs.1-->I/1: 17<!--/s--> db 0<!--q5.db--> end", got)
+	_, err = Check(got, m)
+	require.NoError(t, err)
+	_, err = Check(page, m)
+	require.Error(t, err)
+	for _, bad := range []string{"1<!--q3.nope-->", "1<!--q3.pairs.0-->", "<!--s:q3.epochs-->50<!--/s-->", "<!--a comment-->"} {
+		_, err := Fill(bad, m)
+		require.Error(t, err, bad)
+	}
+}
