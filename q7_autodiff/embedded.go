@@ -6,8 +6,8 @@ import (
 	"recog/q7_autodiff/nets"
 )
 
-// DefaultOCRModelFile is the embedded nets.NewSmallCNN trained by
-// `recog q7 emnist-small` (q7_autodiff/model/, whose README.md records the
+// DefaultOCRModelFile is the embedded nets.NewPlusCNN trained by
+// `recog q7 emnist-ocr` (q7_autodiff/model/, whose README.md records the
 // command, the seed and the SHA-256 of the inputs and of the file).
 const DefaultOCRModelFile = "emnist_ocr.safetensors"
 
@@ -21,10 +21,4 @@ var defaultOCRModel []byte
 // CNN (`recog q7 emnist-ocr`) or a small CNN (`recog q7 emnist-small`).
 func DefaultOCRModel() (*nets.Model, error) {
 	return nets.ParseOCRModel("embedded "+DefaultOCRModelFile, defaultOCRModel)
-}
-
-func init() {
-	// Q7.1.4 follow-up: a CNN small enough to embed as the default model of
-	// `recog ocr` (docs/q7_autodiff.md#a-small-emnist-cnn-for-recog-ocr).
-	Tasks["emnist-small"] = Task{Name: "emnist-small", Set: "emnist", Epochs: 15, BatchSize: 64, LR: 1e-3, LRDecay: 0.9, Dropout: 0.2}
 }

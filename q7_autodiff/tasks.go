@@ -16,7 +16,7 @@ import (
 // Task is one of the Q7.1 experiments: a data set, a model and the training
 // settings that the docs report.
 type Task struct {
-	Name      string // "mlp", "mnist", "mnist-exact", "nist36", "emnist", "emnist-small"
+	Name      string // "mlp", "mnist", "mnist-exact", "nist36", "emnist", "emnist-small", "emnist-ocr", "SET-plus", "SET-ablN"
 	Set       string // data set folder under the data directory
 	Epochs    int
 	BatchSize int
@@ -66,8 +66,8 @@ var Tasks = map[string]Task{
 	// Q7.1.3 and Q7.1.4: the same CNN on 32x32 NIST36 and on EMNIST Balanced.
 	"nist36": {Name: "nist36", Set: "nist36", Epochs: 12, BatchSize: 64, LR: 1e-3, LRDecay: 0.85, Dropout: 0.25},
 	"emnist": {Name: "emnist", Set: "emnist", Epochs: 8, BatchSize: 64, LR: 1e-3, LRDecay: 0.85, Dropout: 0.25},
-	// Q7.1.4 follow-up: a CNN small enough to embed as the default model of
-	// `recog ocr` (docs/q7_autodiff.md#a-small-emnist-cnn-for-recog-ocr).
+	// Q7.1.4 follow-up: a small CNN, the default model of `recog ocr` before
+	// the plus CNN of emnist-ocr (docs/q7_autodiff.md#a-small-emnist-cnn-for-recog-ocr).
 	"emnist-small": {Name: "emnist-small", Set: "emnist", Epochs: 15, BatchSize: 64, LR: 1e-3, LRDecay: 0.9, Dropout: 0.2},
 }
 

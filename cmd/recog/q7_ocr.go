@@ -12,7 +12,7 @@ import (
 
 func runQ7OCR(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("q7 ocr", helpText("q7_ocr"), stderr)
-	model := fs.String("model", "", "EMNIST CNN `FILE` saved by `recog q7 emnist` or `recog q7 emnist-small` (required)")
+	model := fs.String("model", "", "EMNIST CNN `FILE` saved by `recog q7 emnist` or `recog q7 emnist-ocr` (required)")
 	q3Model := fs.String("q3-model", "", "Q3 network `FILE` saved by `recog q3 --save` (default: the embedded one)")
 	dataDir := fs.String("data", "", "data `DIR` (default <repo>/data)")
 	out := fs.OutDir("out", "out/q7ocr", "output `DIR`")

@@ -54,7 +54,8 @@ func simpleCNNLayers(k int, dropout float64, stock bool) []Layer {
 }
 
 // SmallCNNName is the model name (safetensors metadata "model") of the small
-// EMNIST CNN that `recog q7 emnist-small` trains and `recog ocr` embeds.
+// EMNIST CNN that `recog q7 emnist-small` trains (the embedded default of
+// `recog ocr` before the plus CNN; it still reads as an OCR model).
 const SmallCNNName = "emnist-small-cnn"
 
 // NewSmallCNN is a small CNN on side x side single-channel images:
