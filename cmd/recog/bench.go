@@ -1,49 +1,36 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"regexp"
 	"runtime/pprof"
-	"slices"
-	"sort"
-	"syscall"
-	"text/tabwriter"
-	"time"
 
-	"gonum.org/v1/gonum/blas/blas32"
-	"gonum.org/v1/gonum/blas/blas64"
-
+	"recog/internal/bench"
 	"recog/internal/blas"
 )
 
-// benchCase is one row of `recog bench`. Questions add theirs from their
-// own file's init with registerBench.
-type benchCase struct {
-	name string // "q3/train-epoch": question/what, unique
-	what string // one line: what one operation is
-	// setup loads data and builds what the operation needs (not timed) and
-	// returns the operation to time; dataDir is --data ("" for the default).
-	setup func(dataDir string) (op func() error, err error)
-}
-
-var benchCases []benchCase
+// benchCases are the rows of `recog bench`. Questions add theirs with
+// registerBench (bench_cases.go).
+var benchCases []bench.Case
 
 // registerBench adds a case to `recog bench`; it is called from init
 // functions.
-func registerBench(c benchCase) {
+func registerBench(c bench.Case) {
 	for _, b := range benchCases {
-		if b.name == c.name {
-			panic("recog: bench case " + c.name + " registered twice")
+		if b.Name == c.Name {
+			panic("recog: bench case " + c.Name + " registered twice")
 		}
 	}
 	benchCases = append(benchCases, c)
 }
 
 func init() {
-	registerGemmBenches()
+	for _, c := range bench.GemmCases() {
+		registerBench(c)
+	}
 	register(command{
 		name:    "bench",
 		summary: "speed figures of every question, one table",
@@ -99,79 +86,9 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	cases := slices.Clone(benchCases)
-	sort.SliceStable(cases, func(i, j int) bool { return cases[i].name < cases[j].name })
-	fmt.Fprintf(stdout, "BLAS %s, %d thread(s); %d timed runs per case after one warm-up\n", blas.Name(), blas.Threads(), *repeat)
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "case\tmin s\tmedian s\tmedian cpu s\twhat")
-	n := 0
-	for _, c := range cases {
-		if !re.MatchString(c.name) {
-			continue
-		}
-		n++
-		op, err := c.setup(*dataDir)
-		if err != nil {
-			return fmt.Errorf("bench %s: %w", c.name, err)
-		}
-		if err := op(); err != nil {
-			return fmt.Errorf("bench %s: %w", c.name, err)
-		}
-		wall, cpu := make([]float64, *repeat), make([]float64, *repeat)
-		for i := range *repeat {
-			c0, t0 := cpuSeconds(), time.Now()
-			if err := op(); err != nil {
-				return fmt.Errorf("bench %s: %w", c.name, err)
-			}
-			wall[i], cpu[i] = time.Since(t0).Seconds(), cpuSeconds()-c0
-		}
-		slices.Sort(wall)
-		slices.Sort(cpu)
-		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.4f\t%s\n", c.name, wall[0], median(wall), median(cpu), c.what)
-	}
-	if n == 0 {
+	err = bench.Run(stdout, benchCases, bench.Options{Match: re, Repeat: *repeat, DataDir: *dataDir})
+	if errors.Is(err, bench.ErrNoMatch) {
 		return usagef("no bench case matches %q", *pattern)
 	}
-	return tw.Flush()
-}
-
-// registerGemmBenches adds a case per matrix shape of the project
-// (blas.Shapes): gemm/SHAPE-fBITS runs the product with the installed BLAS
-// enough times for about 1 GFLOP.
-func registerGemmBenches() {
-	for _, s := range blas.Shapes {
-		reps := max(1, int(math.Round(1e9/s.Flops())))
-		registerBench(benchCase{
-			name: fmt.Sprintf("gemm/%s-f%d", s.Name, s.Float),
-			what: fmt.Sprintf("C = op(A)·op(B), MxNxK %v, %d times (%.2f GFLOP)", s, reps, float64(reps)*s.Flops()/1e9),
-			setup: func(string) (func() error, error) {
-				run := s.Product(blas32.Implementation(), blas64.Implementation())
-				return func() error {
-					for range reps {
-						run()
-					}
-					return nil
-				}, nil
-			},
-		})
-	}
-}
-
-// median returns the middle of sorted v (the mean of the two middle values
-// for an even length).
-func median(v []float64) float64 {
-	m := len(v) / 2
-	if len(v)%2 == 1 {
-		return v[m]
-	}
-	return (v[m-1] + v[m]) / 2
-}
-
-// cpuSeconds returns the user + system CPU time of this process so far.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+	return err
 }

@@ -15,7 +15,7 @@ import (
 func TestBenchGemm(t *testing.T) {
 	names := map[string]bool{}
 	for _, c := range benchCases {
-		names[c.name] = true
+		names[c.Name] = true
 	}
 	for _, s := range blas.Shapes {
 		require.True(t, names[fmt.Sprintf("gemm/%s-f%d", s.Name, s.Float)], "no bench case for %v", s)
