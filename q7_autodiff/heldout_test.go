@@ -27,11 +27,11 @@ func readWithDefault(t *testing.T, photos []ocr.Photo) ([]ocr.Reading, ocr.Tally
 }
 
 // heldOutOverallCER bounds the overall CER of the default OCR model on the
-// held-out pages. Issue #17's target is 0.05; the model chosen on the
-// validation pages reads them at 0.054 (53 edits / 975), so the test holds
-// that level (53 edits) until a better model reaches the target
-// (docs/q7_autodiff.md#the-ocr-default-a-model-for-other-hands).
-const heldOutOverallCER = 53.0 / 975
+// held-out pages. Issue #17's target is 0.05; the embedded model (its
+// recipe chosen on the validation pages) reads them at 0.052 (51 edits /
+// 975), so the test holds that level (51 edits) until a better model reaches
+// the target (docs/q7_autodiff.md#the-ocr-default-a-model-for-other-hands).
+const heldOutOverallCER = 51.0 / 975
 
 // TestHeldOutPagesCER checks the default OCR model on handwriting no one
 // trained on: the 15 held-out pages of testdata/pages (fonts no training run
