@@ -179,30 +179,3 @@ func (t Task) schedule() string {
 	}
 	return fmt.Sprintf("constant %g", t.LR)
 }
-
-// AblationResult is one ablation row's run: the row's change and the run's
-// metrics (validation curves; TestAcc is NaN).
-type AblationResult struct {
-	Change  string  `json:"change"`
-	Metrics Metrics `json:"metrics"`
-}
-
-// RunAblation trains every row of Ablation(set) on s with opt, in order, and
-// returns their metrics (the rows of the ablation table of
-// docs/q7_autodiff.md#better-recipes-issue-17; a metrics.json of the list).
-func RunAblation(set string, s *Splits, opt Options) ([]AblationResult, error) {
-	rows := Ablation(set)
-	if rows == nil {
-		return nil, fmt.Errorf("ablation: unknown set %q (mnist, nist36 or emnist)", set)
-	}
-	var out []AblationResult
-	for _, t := range rows {
-		r, err := Run(t, s, opt)
-		if err != nil {
-			return out, fmt.Errorf("ablation %s: %w", t.Name, err)
-		}
-		r.Model.Close()
-		out = append(out, AblationResult{Change: t.Change, Metrics: r.Metrics})
-	}
-	return out, nil
-}
