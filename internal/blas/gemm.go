@@ -94,6 +94,10 @@ func gemmParallel[T float](ks *kernelSet[T], w int, splitM, tA, tB bool, m, n, k
 	if splitM {
 		unit, units = ks.mr, (m+ks.mr-1)/ks.mr
 		chunks = min(units, chunksPerThread*w)
+		if ks.packsB(tB, (m+chunks-1)/chunks, k, ldb) {
+			// Likewise every share of the rows packs the whole of op(B).
+			chunks = w
+		}
 	} else if ks.packsA(tA, k) {
 		// Every share of the columns packs the whole of Aᵀ (m x k), so
 		// each share more packs it once more: Q6's Gram products XᵀX
@@ -140,13 +144,14 @@ const packATMinK = 64
 
 // packsB reports whether gemmSerial packs B: when transposed, when more
 // than directBRows rows of C reuse it, and when a long k walks rows of B
-// whose stride is a multiple of 4 KiB (Q6's Gram matrix XᵀX of
-// 1024-column rows, 8 KiB apart): such rows all fall in the same sets of
-// the L1 cache, which then holds 8 of them instead of a panel's kc, and the
-// product ran 5x slower than packed.
+// whose stride is a multiple of 1 KiB (Q6's Gram matrix XᵀX of
+// 1024-column rows, 8 KiB apart, and its 128-column blocks, 1 KiB apart):
+// such rows fall in a sixteenth or fewer of the sets of the L1 cache,
+// which then holds a few of them instead of a panel's kc; the 8 KiB case
+// ran 5x slower than packed, the 1 KiB one (q6.gram-diag) 1.5x.
 func (ks *kernelSet[T]) packsB(tB bool, m, k, ldb int) bool {
 	var z T
-	return ks.packAll || tB || m > directBRows || k > packATMinK && ldb*int(unsafe.Sizeof(z))%4096 == 0
+	return ks.packAll || tB || m > directBRows || k > packATMinK && ldb*int(unsafe.Sizeof(z))%1024 == 0
 }
 
 // packsA reports whether gemmSerial packs A (see packATMinK).
