@@ -78,8 +78,9 @@ func funcName(fd *ast.FuncDecl) string {
 	return fd.Name.Name
 }
 
-// sourceFiles returns the non-test .go files of the module at root (slash
-// paths relative to root).
+// sourceFiles returns the .go files of the module at root, its test files
+// if test is set and its other files if not (slash paths relative to
+// root, in walk order).
 func sourceFiles(root string, test bool) ([]string, error) {
 	var out []string
 	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {

@@ -6,7 +6,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,28 +32,24 @@ func skipDir(name string) bool {
 func ModuleTests(root string) (map[Test]Pos, error) {
 	out := map[Test]Pos{}
 	fset := token.NewFileSet()
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	files, err := sourceFiles(root, true)
+	if err == nil {
+		err = parseTests(fset, root, files, out)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("grade: reading the tests of %s: %w", root, err)
+	}
+	return out, nil
+}
+
+// parseTests adds the top-level test functions of the files (slash paths
+// relative to root) to out.
+func parseTests(fset *token.FileSet, root string, files []string, out map[Test]Pos) error {
+	for _, rel := range files {
+		f, err := parser.ParseFile(fset, filepath.Join(root, filepath.FromSlash(rel)), nil, parser.SkipObjectResolution)
 		if err != nil {
 			return err
 		}
-		if d.IsDir() {
-			if path != root && skipDir(d.Name()) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(root, path)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
 		pkg := pathDir(rel)
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
@@ -63,12 +58,8 @@ func ModuleTests(root string) (map[Test]Pos, error) {
 			}
 			out[Test{pkg, fd.Name.Name}] = Pos{rel, fset.Position(fd.Pos()).Line}
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("grade: reading the tests of %s: %w", root, err)
 	}
-	return out, nil
+	return nil
 }
 
 // pathDir is path.Dir for a relative slash path, "" for the root.
