@@ -51,6 +51,12 @@ func gemm[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a []T, l
 		// Leave the cores of the other products running now to them.
 		w = max(1, ourThreads()-(busy-1))
 	}
+	if ks.usesDot(tA, tB, n, k) {
+		// Decided on the whole product, not per share, so that a share
+		// of a few columns does not take another path than the whole.
+		gemmDotShares(ks, w, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	// Split so that no share packs what another packs too: along n when
 	// only B is packed (A is read in place), along m when only Aᵀ is;
 	// else along the dimension with more tiles.

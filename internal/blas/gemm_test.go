@@ -221,6 +221,9 @@ var gemmSizes = [][3]int{
 	{0, 0, 0}, {0, 3, 2}, {3, 0, 2}, {3, 2, 0}, {1, 1, 1}, {1, 7, 1}, {5, 1, 9},
 	{4, 4, 4}, {7, 13, 5}, {8, 48, 3}, {9, 49, 2}, {17, 33, 19}, {16, 17, 64},
 	{33, 97, 385}, {13, 25, 800}, {2050, 3, 5}, {3, 1000, 7}, {530, 7, 70}, {9, 50, 1600},
+	// A·Bᵀ by dot products (gemmDot: n ≤ dotMaxN, k ≥ dotMinK), with edge
+	// blocks of 1-3 rows and 1-2 columns and k not a multiple of the lanes.
+	{37, 9, 676}, {3, 2, 130}, {5, 12, 128}, {1, 1, 200}, {4, 3, 1001}, {6, 13, 300},
 }
 
 func TestGemmMatchesNaive(t *testing.T) {
@@ -270,6 +273,7 @@ func TestGemmThreadsBitIdentical(t *testing.T) {
 			{tA: blas.NoTrans, tB: blas.Trans, m: 900, n: 40, k: 300, alpha: 1, beta: 1},
 			{tA: blas.Trans, tB: blas.NoTrans, m: 1000, n: 40, k: 300, alpha: 2, beta: -1, padA: 3},
 			{tA: blas.Trans, tB: blas.Trans, m: 30, n: 1000, k: 300, alpha: 0.5, beta: 0, padB: 1},
+			{tA: blas.NoTrans, tB: blas.Trans, m: 1000, n: 9, k: 1000, alpha: 1, beta: 1, padA: 2}, // gemmDot
 		} {
 			require.GreaterOrEqual(t, c.m*c.n*c.k, parallelMin, "%v runs on one goroutine", c)
 			a, b, cm := c.operands(rng)

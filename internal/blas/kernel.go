@@ -26,6 +26,14 @@ type float interface{ ~float32 | ~float64 }
 // not depend on the position of its tile or on the strides.
 type microKernel[T float] func(k int, a *T, rsa, csa int, b *T, rsb int, c *T, ldc int, alpha, beta T, r0, mr, nr int)
 
+// dotKernel sets dst[3i+j] = Σ_{l<k} a[i·lda+l]·b[j·ldb+l] for i < the
+// family's dotMR, j < 3 and k ≥ 1 (rows of A and of B, each contiguous
+// along k), rows i ≥ rows repeating row rows-1 and rows j ≥ cols row
+// cols-1: each product accumulated lane by lane in order along l, the last
+// k mod lanes elements through a mask, then the lanes added in a fixed
+// tree. See asm/dot.go.
+type dotKernel[T float] func(k int, a *T, lda, rows int, b *T, ldb, cols int, dst *T)
+
 // transposer transposes an l x l block (l = lanes of the family):
 // dst[i·ldd + r] = src[r·lds + i] for r < rows, i < cnt, and 0 for
 // rows ≤ r < l, reading nothing of src past row rows or element cnt. See
@@ -43,6 +51,9 @@ type kernelSet[T float] struct {
 	maskedB bool
 	// packT, if not nil, packs panels of Bᵀ by blocks of lanes x lanes.
 	packT transposer[T]
+	// dot, if not nil, computes dotMR x 3 dot products along k for gemmDot.
+	dot   dotKernel[T]
+	dotMR int
 	// packAll: A and B are always packed (the portable kernel has a fast
 	// path for packed panels only).
 	packAll bool

@@ -29,6 +29,11 @@ func sgemmAVX512x2(k int, a *float32, rsa int, csa int, b *float32, rsb int, c *
 //go:noescape
 func sgemmAVX512x3(k int, a *float32, rsa int, csa int, b *float32, rsb int, c *float32, ldc int, alpha float32, beta float32, r0 int, mr int, nr int)
 
+// sdotNTAVX512 sets dst[3i+j] = Σ_{l<k} a[i·lda+l]·b[j·ldb+l] for i < 8, j < 3 and k ≥ 1, rows past rows and cols repeating the last (see asm/dot.go).
+//
+//go:noescape
+func sdotNTAVX512(k int, a *float32, lda int, rows int, b *float32, ldb int, cols int, dst *float32)
+
 // dgemmAVX512x1 computes a 8x8 tile of C = alpha·A·B + beta·C (see gen.go).
 //
 //go:noescape
@@ -43,6 +48,11 @@ func dgemmAVX512x2(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *
 //
 //go:noescape
 func dgemmAVX512x3(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *float64, ldc int, alpha float64, beta float64, r0 int, mr int, nr int)
+
+// ddotNTAVX512 sets dst[3i+j] = Σ_{l<k} a[i·lda+l]·b[j·ldb+l] for i < 8, j < 3 and k ≥ 1, rows past rows and cols repeating the last (see asm/dot.go).
+//
+//go:noescape
+func ddotNTAVX512(k int, a *float64, lda int, rows int, b *float64, ldb int, cols int, dst *float64)
 
 // sgemmAVX2x1 computes a 4x8 tile of C = alpha·A·B + beta·C (see gen.go).
 //
@@ -59,6 +69,11 @@ func sgemmAVX2x2(k int, a *float32, rsa int, csa int, b *float32, rsb int, c *fl
 //go:noescape
 func sgemmAVX2x3(k int, a *float32, rsa int, csa int, b *float32, rsb int, c *float32, ldc int, alpha float32, beta float32, r0 int, mr int, nr int)
 
+// sdotNTAVX2 sets dst[3i+j] = Σ_{l<k} a[i·lda+l]·b[j·ldb+l] for i < 3, j < 3 and k ≥ 1, rows past rows and cols repeating the last (see asm/dot.go).
+//
+//go:noescape
+func sdotNTAVX2(k int, a *float32, lda int, rows int, b *float32, ldb int, cols int, dst *float32)
+
 // dgemmAVX2x1 computes a 4x4 tile of C = alpha·A·B + beta·C (see gen.go).
 //
 //go:noescape
@@ -73,6 +88,11 @@ func dgemmAVX2x2(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *fl
 //
 //go:noescape
 func dgemmAVX2x3(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *float64, ldc int, alpha float64, beta float64, r0 int, mr int, nr int)
+
+// ddotNTAVX2 sets dst[3i+j] = Σ_{l<k} a[i·lda+l]·b[j·ldb+l] for i < 3, j < 3 and k ≥ 1, rows past rows and cols repeating the last (see asm/dot.go).
+//
+//go:noescape
+func ddotNTAVX2(k int, a *float64, lda int, rows int, b *float64, ldb int, cols int, dst *float64)
 
 // dexpAVX512 sets dst[i] = exp64(x[i] - shift) for i < n, n a multiple of 8 (see vmath.go).
 //

@@ -122,6 +122,7 @@ func main() {
 		for nv := 1; nv <= c.nvMax; nv++ {
 			kernel(c, nv)
 		}
+		dotKernel(c)
 	}
 	expConstTable()
 	for _, is := range []isa{avx512, avx2} {
