@@ -90,3 +90,34 @@ func TestCopyFiguresLinksGolden(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "![](results/q4/q4_fail_shadow.png) ![list](results/q4/q4_01_list.png)\n", res)
 }
+
+// TestFillPagesStudies: FillPages fills a page's markers of the run and of
+// the committed studies (docs/results/studies/NAME, report.WithStudies),
+// leaves RESULTS.md and the run's metrics alone, and a broken study stops
+// it with an error naming the study's file.
+func TestFillPagesStudies(t *testing.T) {
+	docs := filepath.Join(t.TempDir(), "docs")
+	write := func(rel, s string) {
+		path := filepath.Join(docs, filepath.FromSlash(rel))
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(s), 0o644))
+	}
+	study := report.StudiesDir + "/nist36-abl0/"
+	write(study+"metrics.json", `{"final_valid_acc": 0.8849384098544233}`)
+	write(study+"run.json", `{"command": "recog q7 nist36-abl0 --out DIR", "commit": "93fca5d", "date": "2026-12-03", "load": "3.7"}`)
+	write("q7.md", "abl0 0.1<!--studies.nist36-abl0.final_valid_acc-->, Q3 0.5<!--q3.valid_acc-->\n")
+	write("RESULTS.md", "0.1<!--studies.nist36-abl0.final_valid_acc-->\n")
+	m := map[string]any{"q3": map[string]any{"valid_acc": 0.793}}
+
+	require.NoError(t, FillPages(docs, m))
+	b, err := os.ReadFile(filepath.Join(docs, "q7.md"))
+	require.NoError(t, err)
+	require.Equal(t, "abl0 0.9<!--studies.nist36-abl0.final_valid_acc-->, Q3 0.8<!--q3.valid_acc-->\n", string(b))
+	b, err = os.ReadFile(filepath.Join(docs, "RESULTS.md"))
+	require.NoError(t, err)
+	require.Equal(t, "0.1<!--studies.nist36-abl0.final_valid_acc-->\n", string(b), "RESULTS.md is the report's, not filled")
+	require.NotContains(t, m, report.StudiesKey, "the run's metrics (its metrics.json) get no studies")
+
+	require.NoError(t, os.Remove(filepath.Join(docs, filepath.FromSlash(study+"run.json"))))
+	require.ErrorContains(t, FillPages(docs, m), filepath.Join("nist36-abl0", "run.json"))
+}

@@ -186,10 +186,16 @@ func Report(out, docs string, m map[string]any) error {
 	return FillPages(docs, m)
 }
 
-// FillPages writes the metrics m into the marked numbers of the pages
-// written by hand (report.Fill): every DIR/*.md but RESULTS.md, and the
-// README.md next to DIR if there is one.
+// FillPages writes the metrics m, with the committed studies of dir
+// (report.WithStudies: DIR/results/studies/NAME/metrics.json under
+// "studies"), into the marked numbers of the pages written by hand
+// (report.Fill): every DIR/*.md but RESULTS.md, and the README.md next to
+// DIR if there is one. m itself is not changed.
 func FillPages(dir string, m map[string]any) error {
+	m, err := report.WithStudies(m, dir)
+	if err != nil {
+		return err
+	}
 	pages, err := filepath.Glob(filepath.Join(dir, "*.md"))
 	if err != nil {
 		return err

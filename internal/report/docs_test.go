@@ -34,7 +34,10 @@ var mdLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
 
 // Every number and string marked on a page (README.md, docs/*.md with
 // docs/RESULTS.md) equals its metric in the committed run's
-// docs/results/metrics.json, rounded to the decimals shown.
+// docs/results/metrics.json, or in a committed study's
+// docs/results/studies/NAME/metrics.json (a marker path starting
+// studies.NAME, WithStudies), rounded to the decimals shown; and every
+// committed study is shown somewhere.
 func TestDocsAgreeWithCommittedRun(t *testing.T) {
 	root := datatest.RepoPath(t)
 	b, err := os.ReadFile(filepath.Join(root, "docs", "results", "metrics.json"))
@@ -43,7 +46,10 @@ func TestDocsAgreeWithCommittedRun(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &m))
 	require.Equal(t, false, m["run"].(map[string]any)["quick"], "the committed run is a default run")
 	require.NotContains(t, m["run"].(map[string]any)["commit"], "uncommitted", "the committed run names a clean commit")
+	m, err = WithStudies(m, filepath.Join(root, "docs"))
+	require.NoError(t, err)
 	total := 0
+	shown := map[string]bool{} // the studies a marker shows
 	for _, p := range pages(t, root) {
 		b, err := os.ReadFile(filepath.Join(root, p))
 		require.NoError(t, err)
@@ -51,12 +57,21 @@ func TestDocsAgreeWithCommittedRun(t *testing.T) {
 		// (Check would also refuse the "{{" of a page's shell examples).
 		filled, err := Fill(string(b), m)
 		assert.NoError(t, err, p)
-		assert.Equal(t, string(b), filled, "%s disagrees with docs/results/metrics.json (go run ./cmd/recog all --report-only --docs docs refills it)", p)
+		assert.Equal(t, string(b), filled, "%s disagrees with docs/results/metrics.json or a study's (go run ./cmd/recog all --report-only --docs docs refills it)", p)
 		marks, err := Marks(string(b))
 		require.NoError(t, err, p)
 		total += len(marks)
+		for _, k := range marks {
+			if rest, ok := strings.CutPrefix(k.Path, StudiesKey+"."); ok {
+				name, _, _ := strings.Cut(rest, ".")
+				shown[name] = true
+			}
+		}
 	}
 	require.Greater(t, total, 300)
+	for name := range m[StudiesKey].(map[string]any) {
+		assert.True(t, shown[name], "docs/%s/%s: no page shows a number of this study (commit only the outputs a page uses)", StudiesDir, name)
+	}
 }
 
 // Every relative link of README.md and docs/*.md resolves: the file or
