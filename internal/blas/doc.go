@@ -27,6 +27,14 @@
 // reuse, so a product allocates nothing once warm (a product split over
 // goroutines allocates a few small objects).
 //
+// A product A·Bᵀ with at most 12 columns and k ≥ 128 (the weight gradient
+// of a convolution with one input channel: 9 columns, k = 676-900 pixels)
+// takes another path (dot.go): the rows of A and of B both run along k in
+// memory, so its kernels take their vectors along k and compute each
+// element as a dot product, 8 (AVX-512) or 3 (AVX2) rows of A by 3 rows of
+// B at a time, where the tiles would fill 9 of 16 lanes. The path is chosen
+// on the whole product, so a share of a split product takes the same one.
+//
 // The micro-kernels are Go assembly for amd64, generated with avo
 // (github.com/mmcloughlin/avo) by the program in asm/, a module of its own
 // so that this module does not depend on avo. Regenerate them from this
@@ -39,10 +47,10 @@
 //
 //   - "avx512" (AVX-512F with AVX2, FMA and BMI2): tiles of 8 rows by 16,
 //     32 or 48 float32 (8, 16 or 24 float64); Bᵀ packed by 16x16 (8x8)
-//     transposes in registers;
+//     transposes in registers; dot products 8 x 3;
 //   - "avx2" (AVX2, FMA and BMI2): tiles of 4 rows by 8, 16 or 24 float32
-//     (4, 8 or 12 float64);
-//   - "portable": a 2x4 tile in Go on packed panels, for every other CPU,
+//     (4, 8 or 12 float64); dot products 3 x 3;
+//   - "portable": a 2x4 tile in Go on packed panels (no dot path), for every other CPU,
 //     and the only one in a build with the tag purego
 //     (go build -tags purego), the Go convention for "no assembly".
 //
