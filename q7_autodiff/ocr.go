@@ -99,6 +99,16 @@ var DefaultViews = []View{{}, {Stretch: 1.15}, {Stretch: 1.3}, {Stretch: 0.85}}
 // zero View is the crop itself).
 type View struct{ Shear, Stretch float64 }
 
+// warp writes view v of the h x w image src (light ink on a dark
+// background, as augment.Warp takes it) to dst.
+func (v View) warp(dst, src []float32, h, w int) {
+	if v == (View{}) {
+		copy(dst, src)
+		return
+	}
+	augment.Warp(dst, src, h, w, v.Shear, cmp.Or(v.Stretch, 1))
+}
+
 // EMNISTViewProbs is EMNISTProbs reading each crop in every view of views
 // (the crop alone when views is empty) and averaging: with p_v the class
 // probabilities of view v of V,
@@ -152,7 +162,7 @@ func EMNISTViewProbs(m *nets.Model, classes []string, views []View) ocr.Probs {
 					continue
 				}
 				w := make([]float32, len(r))
-				augment.Warp(w, r, EMNISTSide, EMNISTSide, v.Shear, cmp.Or(v.Stretch, 1))
+				v.warp(w, r, EMNISTSide, EMNISTSide)
 				x = append(x, w)
 			}
 		}

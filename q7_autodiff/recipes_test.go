@@ -18,7 +18,7 @@ import (
 func TestAblationRowsAddOneChangeEach(t *testing.T) {
 	for _, set := range []string{"mnist", "nist36", "emnist"} {
 		rows := Ablation(set)
-		require.GreaterOrEqual(t, len(rows), 5, set)
+		require.Len(t, rows, map[string]int{"mnist": 5, "nist36": 8, "emnist": 8}[set], set)
 		base, plus := Tasks[set], Tasks[set+"-plus"]
 		first := rows[0]
 		require.Equal(t, base.Epochs, first.Epochs)
@@ -44,6 +44,71 @@ func TestAblationRowsAddOneChangeEach(t *testing.T) {
 		}
 	}
 	require.Nil(t, Ablation("flowers"))
+	// The second round's rows change one field each.
+	for _, set := range []string{"nist36", "emnist"} {
+		rows := Ablation(set)
+		for i, set := range []func(*Task){
+			func(t *Task) { t.Epochs = rows[4].Epochs },
+			func(t *Task) { t.Dropout = rows[5].Dropout },
+			func(t *Task) { t.Views = false },
+		} {
+			r := rows[5+i]
+			require.NotEqual(t, rows[4+i].Name, r.Name)
+			set(&r)
+			r.Name, r.Change = rows[4+i].Name, rows[4+i].Change
+			require.Equal(t, rows[4+i], r, "row %d", 5+i)
+		}
+		require.Greater(t, rows[5].Epochs, rows[4].Epochs)
+		require.Less(t, rows[6].Dropout, rows[5].Dropout)
+		require.True(t, rows[7].Views)
+	}
+}
+
+// TestEvaluateViews: in the one view "as is" the evaluation is
+// nets.Evaluate's; views that are the image itself average to the same; a
+// dark-ink image is inverted around the warp, so a blank page stays blank in
+// every view; other views change the result.
+func TestEvaluateViews(t *testing.T) {
+	m, err := nets.NewPlusCNN("p", 12, []string{"a", "b", "c"}, 2, 0, rand.New(rand.NewPCG(1, 2)))
+	require.NoError(t, err)
+	defer m.Close()
+	rng := rand.New(rand.NewPCG(3, 4))
+	n := 7
+	d := &nets.Data{X: make([]float32, n*144), Shape: []int{1, 12, 12}, Labels: make([]int, n)}
+	for i := range d.X {
+		d.X[i] = rng.Float32()
+	}
+	for i := range d.Labels {
+		d.Labels[i] = i % 3
+	}
+	wantLoss, wantAcc, err := nets.Evaluate(m, d)
+	require.NoError(t, err)
+	for _, views := range [][]View{nil, {{}}, {{}, {}, {}}} {
+		loss, acc, err := evaluateViews(m, d, views, false)
+		require.NoError(t, err)
+		require.InDelta(t, wantLoss, loss, 1e-5)
+		require.Equal(t, wantAcc, acc)
+	}
+	loss, _, err := evaluateViews(m, d, []View{{}, {Stretch: 0.8}, {Shear: 0.3}}, false)
+	require.NoError(t, err)
+	require.Greater(t, math.Abs(loss-wantLoss), 1e-4, "the views change the probabilities")
+
+	blank := &nets.Data{X: make([]float32, n*144), Shape: d.Shape, Labels: d.Labels}
+	for i := range blank.X {
+		blank.X[i] = 1
+	}
+	wantLoss, _, err = nets.Evaluate(m, blank)
+	require.NoError(t, err)
+	loss, _, err = evaluateViews(m, blank, []View{{Stretch: 0.6}, {Shear: -0.5}}, true)
+	require.NoError(t, err)
+	require.InDelta(t, wantLoss, loss, 1e-7, "dark ink: the page stays blank")
+	loss, _, err = evaluateViews(m, blank, []View{{Stretch: 0.6}, {Shear: -0.5}}, false)
+	require.NoError(t, err)
+	require.Greater(t, math.Abs(loss-wantLoss), 1e-5, "light ink: the border comes in dark")
+
+	_, _, err = evaluateViews(m, &nets.Data{X: make([]float32, 144), Shape: []int{144}, Labels: []int{0}}, nil, false)
+	require.ErrorContains(t, err, "shape")
+	require.Equal(t, "as is, stretch 0.9, stretch 1.1, shear 0.15, shear -0.15", viewsString(EvalViews))
 }
 
 // TestHoldOut: the last n training examples become the validation set.

@@ -47,6 +47,10 @@ type Task struct {
 	// the last ValidN training examples as the validation set, evaluated
 	// after every epoch instead of the test set.
 	ValidN int
+	// Views evaluates the trained model (the final validation accuracy and
+	// the test set; not the per-epoch curve) on every image in each of
+	// EvalViews, averaging the class probabilities (evaluateViews).
+	Views bool
 	// ValidOnly leaves the test set alone (an ablation row, chosen on
 	// validation): TestAcc and TestLoss are NaN.
 	ValidOnly bool
@@ -122,6 +126,12 @@ type Metrics struct {
 	Dropout   float64 `json:"dropout"`
 	ValidN    int     `json:"valid_held_out,omitempty"`
 	Change    string  `json:"change,omitempty"`
+	// Views names the views in which a task with Task.Views is evaluated
+	// after training, and then FinalValidAccOneView is the validation
+	// accuracy of the image alone (the last point of valid_acc_curve) and
+	// FinalValidAcc and TestAcc those of the views.
+	Views                string   `json:"views,omitempty"`
+	FinalValidAccOneView *float64 `json:"final_valid_acc_one_view,omitempty"`
 	// The examples used, and the sizes of the splits before TrainLimit and
 	// EvalLimit ("train", "valid", "test").
 	TrainExamples int            `json:"train_examples"`
@@ -244,14 +254,27 @@ func Run(t Task, s *Splits, opt Options) (*Result, error) {
 		samples += e.SamplesPerSec * e.Seconds
 	}
 	r.SamplesPerSec = samples / r.TrainSeconds
+	evaluate := func(d *nets.Data) (float64, float64, error) { return nets.Evaluate(m, d) }
+	if t.Views {
+		evaluate = func(d *nets.Data) (float64, float64, error) { return evaluateViews(m, d, EvalViews, t.Set == "nist36") }
+	}
 	r.TestLoss, r.TestAcc = math.NaN(), math.NaN()
 	if !t.ValidOnly {
-		if r.TestLoss, r.TestAcc, err = nets.Evaluate(m, s.Test); err != nil {
+		if r.TestLoss, r.TestAcc, err = evaluate(s.Test); err != nil {
 			m.Close()
 			return nil, err
 		}
 	}
 	r.Metrics = r.metrics(s, opt.Seed, taskEpochs, full)
+	if t.Views && evalName == "valid" {
+		r.Metrics.Views = viewsString(EvalViews)
+		_, acc, err := evaluate(s.Valid)
+		if err != nil {
+			m.Close()
+			return nil, err
+		}
+		r.Metrics.FinalValidAccOneView, r.Metrics.FinalValidAcc = r.Metrics.FinalValidAcc, &acc
+	}
 	r.Metrics.Optimizer, r.Metrics.Schedule = optName, t.schedule()
 	if r.Figures, err = r.figures(); err != nil {
 		m.Close()
