@@ -76,9 +76,9 @@ const (
 // ablationCandidates are the values each set's ablation tries: the plus
 // CNN's width, the augmentation, the epochs of the cosine schedule (rows 3
 // and, longer, 5), the dropout of row 6 (row 7 reads the images in
-// EvalViews), and the validation split held out
-// of the training set (NIST36 has its own). MNIST's rows stop at row 4
-// (they were not run; its recipe was chosen before the ablation existed).
+// EvalViews), and the validation split held out of the training set
+// (NIST36 has its own). MNIST's rows stop at row 4 (they were not run; its
+// recipe was chosen before the ablation existed).
 var ablationCandidates = map[string]struct {
 	width, epochs, longEpochs, validN int
 	dropout                           float64

@@ -203,3 +203,35 @@ func TestAdamWDecaysWeightsOnly(t *testing.T) {
 	require.Equal(t, before[1], m.Params[1].Data())
 	require.Equal(t, "AdamW(lr=0.1, weight_decay=0.5)", o.String())
 }
+
+// TestRunViews: a task with Views reports the validation accuracy of the
+// image alone (the curve's last point) beside that of the views, names the
+// views, and scores the test set in them.
+func TestRunViews(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	set := func(n int) *nets.Data {
+		d := &nets.Data{X: make([]float32, n*144), Shape: []int{1, 12, 12}, Labels: make([]int, n)}
+		for i := range d.X {
+			d.X[i] = rng.Float32()
+		}
+		for i := range d.Labels {
+			d.Labels[i] = i % 3
+		}
+		return d
+	}
+	s := &Splits{Train: set(64), Valid: set(30), Test: set(20), Classes: []string{"a", "b", "c"}}
+	task := Task{Name: "v", Set: "emnist", Epochs: 1, BatchSize: 16, LR: 1e-3, Arch: "plus", Width: 2, Views: true}
+	r, err := Run(task, s, Options{Seed: 1})
+	require.NoError(t, err)
+	defer r.Model.Close()
+	m := r.Metrics
+	require.Equal(t, viewsString(EvalViews), m.Views)
+	require.NotNil(t, m.FinalValidAccOneView)
+	require.Equal(t, m.ValidAccCurve[len(m.ValidAccCurve)-1], *m.FinalValidAccOneView)
+	_, want, err := evaluateViews(r.Model, s.Valid, EvalViews, false)
+	require.NoError(t, err)
+	require.Equal(t, want, *m.FinalValidAcc)
+	_, want, err = evaluateViews(r.Model, s.Test, EvalViews, false)
+	require.NoError(t, err)
+	require.Equal(t, want, m.TestAcc)
+}

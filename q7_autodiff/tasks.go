@@ -256,7 +256,9 @@ func Run(t Task, s *Splits, opt Options) (*Result, error) {
 	r.SamplesPerSec = samples / r.TrainSeconds
 	evaluate := func(d *nets.Data) (float64, float64, error) { return nets.Evaluate(m, d) }
 	if t.Views {
-		evaluate = func(d *nets.Data) (float64, float64, error) { return evaluateViews(m, d, EvalViews, t.Set == "nist36") }
+		// NIST36 is the set of dark ink on a light background.
+		darkInk := t.Set == "nist36"
+		evaluate = func(d *nets.Data) (float64, float64, error) { return evaluateViews(m, d, EvalViews, darkInk) }
 	}
 	r.TestLoss, r.TestAcc = math.NaN(), math.NaN()
 	if !t.ValidOnly {
@@ -266,8 +268,10 @@ func Run(t Task, s *Splits, opt Options) (*Result, error) {
 		}
 	}
 	r.Metrics = r.metrics(s, opt.Seed, taskEpochs, full)
-	if t.Views && evalName == "valid" {
+	if t.Views {
 		r.Metrics.Views = viewsString(EvalViews)
+	}
+	if t.Views && evalName == "valid" {
 		_, acc, err := evaluate(s.Valid)
 		if err != nil {
 			m.Close()
