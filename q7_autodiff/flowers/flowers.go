@@ -35,6 +35,10 @@ type Config struct {
 	FineTuneLR     float64 // Adam
 	FineTuneBatch  int
 	ExtractBatch   int // images per forward pass of the feature extraction
+	// FineTuneSide is the side of SqueezeNet's input: the image's shorter
+	// side resized to FineTuneSide·256/224, centre crop FineTuneSide. 0
+	// means the assignment's (and ImageNet's) 224.
+	FineTuneSide int
 
 	// The CNN trained from scratch (NewFlowersCNN).
 	ScratchEpochs  int
@@ -87,8 +91,12 @@ type Config struct {
 	ScratchWidth int
 }
 
-// assignmentWidth is the scratch CNN's first-block width of the assignment.
-const assignmentWidth = 16
+// assignmentWidth is the scratch CNN's first-block width of the assignment,
+// and imageNetSide SqueezeNet's input side in the assignment (ImageNet's).
+const (
+	assignmentWidth = 16
+	imageNetSide    = 224
+)
 
 // DefaultConfig returns the settings the docs report
 // (docs/q7_flowers.md#results).
@@ -119,6 +127,7 @@ func (c *Config) fill() {
 	set(&c.ScratchBatch, d.ScratchBatch)
 	set(&c.ScratchSide, d.ScratchSide)
 	set(&c.ScratchWidth, assignmentWidth)
+	set(&c.FineTuneSide, imageNetSide)
 	setF(&c.FineTuneLR, d.FineTuneLR)
 	setF(&c.ScratchLR, d.ScratchLR)
 	setF(&c.ScratchLRDecay, d.ScratchLRDecay)
@@ -231,12 +240,12 @@ func flowerFiles(files []data.ImageFile, perClass int) [3][]data.ImageFile {
 }
 
 // Decode decodes files[lo:hi] on GOMAXPROCS goroutines into the
-// SqueezeNet input big (3 x 224 x 224 each, nets.ImageNetPreprocess(img, 256,
-// 224)) when big is not nil and the small input (nets.ImageNetPreprocess(img, s,
-// s)) into small[i] for file i: the decoding stage of Run (and of `recog
-// bench --run q7/flowers-decode`).
-func Decode(files []data.ImageFile, lo, hi int, big []float32, small []float32, s int) error {
-	const bigSize = 3 * 224 * 224
+// SqueezeNet input big (3 x b x b each, nets.ImageNetPreprocess(img,
+// b·256/224, b); b = 224: ImageNet's 256 and 224) when big is not nil and the
+// small input (nets.ImageNetPreprocess(img, s, s)) into small[i] for file i:
+// the decoding stage of Run (and of `recog bench --run q7/flowers-decode`).
+func Decode(files []data.ImageFile, lo, hi int, big []float32, b int, small []float32, s int) error {
+	bigSize := 3 * b * b
 	errs := make([]error, hi-lo)
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -256,7 +265,7 @@ func Decode(files []data.ImageFile, lo, hi int, big []float32, small []float32, 
 				// a plain copy.
 				img = imaging.Clone(img)
 				if big != nil {
-					x, err := nets.ImageNetPreprocess(img, 256, 224)
+					x, err := nets.ImageNetPreprocess(img, b*256/imageNetSide, b)
 					if err != nil {
 						errs[i-lo] = fmt.Errorf("%s: %w", f.Path, err)
 						continue
@@ -317,7 +326,7 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 		for lo := 0; lo < len(files); lo += chunk {
 			hi := min(lo+chunk, len(files))
 			t0 := startStage()
-			if err := Decode(files, lo, hi, big, fs.small.X, s); err != nil {
+			if err := Decode(files, lo, hi, big, cfg.FineTuneSide, fs.small.X, s); err != nil {
 				return out, err
 			}
 			t0.add(&st.Decode, &st.CPU.Decode)
@@ -330,7 +339,7 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 				copy(fs.feats.X[lo*featSize:], f)
 				if withMirror {
 					in := big[:(hi-lo)*m.InputSize()]
-					mirrorImages(in, 224)
+					mirrorImages(in, cfg.FineTuneSide)
 					if f, err = nets.LayerOutputs(m, in, hi-lo, nets.SqueezeNetFeatureLayers, cfg.ExtractBatch, nil); err != nil {
 						return out, err
 					}
@@ -419,7 +428,7 @@ func (t *tracker) finish(h *nets.History) {
 // fineTune trains the new classifier on the cached features.
 func fineTune(cfg Config, classes []string, sets [3]*flowerSplit, frozen int, progress io.Writer) (*ModelRun, error) {
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0xf10e5))
-	m, err := nets.NewSqueezeNetHead(classes, rng)
+	m, err := nets.NewSqueezeNetHeadOn(sets[0].feats.Shape[1], classes, rng)
 	if err != nil {
 		return nil, err
 	}
@@ -559,7 +568,7 @@ func Run(cfg Config, progress io.Writer) (*Result, error) {
 	var sq *nets.Model
 	frozen := 0
 	if !cfg.SkipFineTune {
-		if sq, err = nets.NewSqueezeNet11(224, classes, rand.New(rand.NewPCG(cfg.Seed, 1))); err != nil {
+		if sq, err = nets.NewSqueezeNet11(cfg.FineTuneSide, classes, rand.New(rand.NewPCG(cfg.Seed, 1))); err != nil {
 			return nil, err
 		}
 		if err := nets.LoadSqueezeNetWeights(sq, filepath.Join(cfg.DataDir, "squeezenet", data.SqueezeNetFile), true); err != nil {

@@ -173,7 +173,14 @@ func NewSqueezeNet11(side int, classes []string, rng *rand.Rand) (*Model, error)
 // classifier with len(classes) outputs), initialised as torchvision does:
 // N(0, 0.01²) weights, zero biases. Q7.2 fine-tunes it on frozen features.
 func NewSqueezeNetHead(classes []string, rng *rand.Rand) (*Model, error) {
-	m, err := NewModel("squeezenet1.1-head", []int{512, 13, 13}, classes, rng, squeezeNetHead(len(classes))...)
+	return NewSqueezeNetHeadOn(13, classes, rng)
+}
+
+// NewSqueezeNetHeadOn is NewSqueezeNetHead on 512 x side x side features
+// (the features of larger input: 17 x 17 for 288 x 288 images; the global
+// average pool makes the head's parameters independent of the side).
+func NewSqueezeNetHeadOn(side int, classes []string, rng *rand.Rand) (*Model, error) {
+	m, err := NewModel("squeezenet1.1-head", []int{512, side, side}, classes, rng, squeezeNetHead(len(classes))...)
 	if err != nil {
 		return nil, err
 	}
