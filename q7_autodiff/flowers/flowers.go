@@ -39,6 +39,12 @@ type Config struct {
 	// side resized to FineTuneSide·256/224, centre crop FineTuneSide. 0
 	// means the assignment's (and ImageNet's) 224.
 	FineTuneSide int
+	// FineTuneFrom is the first SqueezeNet layer trained: the features of
+	// layers 0..FineTuneFrom−1 are computed once and cached, and layers
+	// FineTuneFrom..12 (from their ImageNet weights) are trained with the
+	// new classifier (nets.NewSqueezeNetTail). 0 means 13, the
+	// assignment's: only the classifier.
+	FineTuneFrom int
 
 	// The CNN trained from scratch (NewFlowersCNN).
 	ScratchEpochs  int
@@ -128,6 +134,7 @@ func (c *Config) fill() {
 	set(&c.ScratchSide, d.ScratchSide)
 	set(&c.ScratchWidth, assignmentWidth)
 	set(&c.FineTuneSide, imageNetSide)
+	set(&c.FineTuneFrom, nets.SqueezeNetFeatureLayers)
 	setF(&c.FineTuneLR, d.FineTuneLR)
 	setF(&c.ScratchLR, d.ScratchLR)
 	setF(&c.ScratchLRDecay, d.ScratchLRDecay)
@@ -305,7 +312,7 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 	var featSize int
 	if m != nil {
 		big = make([]float32, chunk*m.InputSize())
-		featSize = size(nets.ShapeAt(m, nets.SqueezeNetFeatureLayers))
+		featSize = size(nets.ShapeAt(m, cfg.FineTuneFrom))
 	}
 	done, total := 0, len(splits[0])+len(splits[1])+len(splits[2])
 	start := time.Now()
@@ -318,7 +325,7 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 		fs.small = &nets.Data{X: make([]float32, len(files)*3*s*s), Shape: []int{3, s, s}, Labels: labels}
 		withMirror := m != nil && (k == 0 && cfg.FineTuneMirror || k > 0 && cfg.FineTuneTTA)
 		if m != nil {
-			fs.feats = &nets.Data{X: make([]float32, len(files)*featSize), Shape: nets.ShapeAt(m, nets.SqueezeNetFeatureLayers), Labels: labels}
+			fs.feats = &nets.Data{X: make([]float32, len(files)*featSize), Shape: nets.ShapeAt(m, cfg.FineTuneFrom), Labels: labels}
 			if withMirror {
 				fs.mirror = &nets.Data{X: make([]float32, len(files)*featSize), Shape: fs.feats.Shape, Labels: labels}
 			}
@@ -332,7 +339,7 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 			t0.add(&st.Decode, &st.CPU.Decode)
 			if m != nil {
 				t0 = startStage()
-				f, err := nets.LayerOutputs(m, big[:(hi-lo)*m.InputSize()], hi-lo, nets.SqueezeNetFeatureLayers, cfg.ExtractBatch, nil)
+				f, err := nets.LayerOutputs(m, big[:(hi-lo)*m.InputSize()], hi-lo, cfg.FineTuneFrom, cfg.ExtractBatch, nil)
 				if err != nil {
 					return out, err
 				}
@@ -340,7 +347,7 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 				if withMirror {
 					in := big[:(hi-lo)*m.InputSize()]
 					mirrorImages(in, cfg.FineTuneSide)
-					if f, err = nets.LayerOutputs(m, in, hi-lo, nets.SqueezeNetFeatureLayers, cfg.ExtractBatch, nil); err != nil {
+					if f, err = nets.LayerOutputs(m, in, hi-lo, cfg.FineTuneFrom, cfg.ExtractBatch, nil); err != nil {
 						return out, err
 					}
 					copy(fs.mirror.X[lo*featSize:], f)
@@ -425,14 +432,21 @@ func (t *tracker) finish(h *nets.History) {
 	t.m.Restore(t.best)
 }
 
-// fineTune trains the new classifier on the cached features.
-func fineTune(cfg Config, classes []string, sets [3]*flowerSplit, frozen int, progress io.Writer) (*ModelRun, error) {
+// fineTune trains the new classifier, and SqueezeNet's layers from
+// cfg.FineTuneFrom on (those of sq), on the cached features.
+func fineTune(cfg Config, classes []string, sets [3]*flowerSplit, sq *nets.Model, progress io.Writer) (*ModelRun, error) {
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0xf10e5))
-	m, err := nets.NewSqueezeNetHeadOn(sets[0].feats.Shape[1], classes, rng)
+	var m *nets.Model
+	var err error
+	if cfg.FineTuneFrom < nets.SqueezeNetFeatureLayers {
+		m, err = nets.NewSqueezeNetTail(sq, cfg.FineTuneFrom, classes, rng)
+	} else {
+		m, err = nets.NewSqueezeNetHeadOn(sets[0].feats.Shape[1], classes, rng)
+	}
 	if err != nil {
 		return nil, err
 	}
-	run := &ModelRun{Name: "squeezenet1.1 fine-tuned", Model: m, ParamsTrained: m.NumParams(), ParamsTotal: frozen + m.NumParams()}
+	run := &ModelRun{Name: "squeezenet1.1 fine-tuned", Model: m, ParamsTrained: m.NumParams(), ParamsTotal: sq.NumParams()}
 	eval := func(d *nets.Data) (float64, float64, error) { return nets.Evaluate(m, d) }
 	if cfg.FineTuneTTA {
 		eval = mirrorEval(func(d *nets.Data) ([]float32, error) { return m.Logits(d.X, d.Len()) },
@@ -566,16 +580,12 @@ func Run(cfg Config, progress io.Writer) (*Result, error) {
 	splits := flowerFiles(files, cfg.PerClass)
 	res := &Result{Classes: classes, NumTrain: len(splits[0]), NumVal: len(splits[1]), NumTest: len(splits[2]), BLAS: blas.Name()}
 	var sq *nets.Model
-	frozen := 0
 	if !cfg.SkipFineTune {
 		if sq, err = nets.NewSqueezeNet11(cfg.FineTuneSide, classes, rand.New(rand.NewPCG(cfg.Seed, 1))); err != nil {
 			return nil, err
 		}
 		if err := nets.LoadSqueezeNetWeights(sq, filepath.Join(cfg.DataDir, "squeezenet", data.SqueezeNetFile), true); err != nil {
 			return nil, err
-		}
-		for _, p := range sq.Params[:len(sq.Params)-2] {
-			frozen += p.Value.Size()
 		}
 	}
 	sets, err := loadFlowers(cfg, splits, sq, &res.Stages, progress)
@@ -585,7 +595,7 @@ func Run(cfg Config, progress io.Writer) (*Result, error) {
 	if sq != nil {
 		sq.Close()
 		t0 := startStage()
-		if res.FineTune, err = fineTune(cfg, classes, sets, frozen, progress); err != nil {
+		if res.FineTune, err = fineTune(cfg, classes, sets, sq, progress); err != nil {
 			return nil, err
 		}
 		t0.add(&res.Stages.FineTune, &res.Stages.CPU.FineTune)

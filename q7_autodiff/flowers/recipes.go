@@ -48,6 +48,11 @@ const (
 	// (ImageNet's 224 gives 13 x 13). Flowers 17's photos are about 500
 	// pixels on their shorter side, so the larger input keeps more detail.
 	fineTuneSide = 288
+	// fineTuneFireLR and fineTuneFireEpochs are row 6's schedule: the
+	// pretrained fire module takes smaller steps than a new classifier, and
+	// each epoch costs its forward and backward passes.
+	fineTuneFireLR     = 5e-4
+	fineTuneFireEpochs = 20
 	// scratchCosineEpochs and scratchCosineLR are the scratch row 3's
 	// schedule (augmented data takes longer to fit).
 	scratchCosineEpochs = 80
@@ -104,6 +109,10 @@ func FineTuneAblation(dataDir string) []Recipe {
 		}},
 		{fmt.Sprintf("SqueezeNet input %d x %d (resized to %d), not 224 x 224", fineTuneSide, fineTuneSide, fineTuneSide*256/imageNetSide),
 			func(c *Config) { c.FineTuneSide = fineTuneSide }},
+		{fmt.Sprintf("SqueezeNet's last fire module (layer 12) trained too, cosine from %g over %d epochs", fineTuneFireLR, fineTuneFireEpochs),
+			func(c *Config) {
+				c.FineTuneFrom, c.FineTuneLR, c.FineTuneEpochs = nets.SqueezeNetFeatureLayers-1, fineTuneFireLR, fineTuneFireEpochs
+			}},
 	})
 }
 
@@ -183,7 +192,8 @@ func schedule(lr, decay float64, cosine bool, epochs int) string {
 
 // fineTuneSetup describes the fine-tune's training settings.
 func fineTuneSetup(c Config) string {
-	s := fmt.Sprintf("%v, %s", optimizer(c.FineTuneLR, c.FineTuneWeightDecay), schedule(c.FineTuneLR, 0, c.FineTuneCosine, c.FineTuneEpochs))
+	s := fmt.Sprintf("input %d, layers %d.. trained, %v, %s", c.FineTuneSide, c.FineTuneFrom,
+		optimizer(c.FineTuneLR, c.FineTuneWeightDecay), schedule(c.FineTuneLR, 0, c.FineTuneCosine, c.FineTuneEpochs))
 	if c.FineTuneMirror {
 		s += ", mirrored training features"
 	}
