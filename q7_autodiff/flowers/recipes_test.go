@@ -40,7 +40,8 @@ func TestAblationRowsAddOneChangeEach(t *testing.T) {
 	}{
 		{"finetune", FineTuneAblation("d"), "SkipScratch", [][]string{
 			{"FineTuneMirror"}, {"FineTuneTTA"}, {"FineTuneWeightDecay"},
-			{"FineTuneEpochs", "FineTuneLR", "FineTuneCosine"}, {"FineTuneSide"}}},
+			{"FineTuneEpochs", "FineTuneLR", "FineTuneCosine"}, {"FineTuneSide"},
+			{"FineTuneFrom", "FineTuneLR", "FineTuneEpochs"}}},
 		{"scratch", ScratchAblation("d"), "SkipFineTune", [][]string{
 			{"ScratchAugment"}, {"ScratchTTA"}, {"ScratchEpochs", "ScratchLR", "ScratchCosine"},
 			{"ScratchWeightDecay"}, {"ScratchWidth"}}},
