@@ -44,7 +44,7 @@ func TestAblationRowsAddOneChangeEach(t *testing.T) {
 			{"FineTuneFrom", "FineTuneLR", "FineTuneEpochs"}}},
 		{"scratch", ScratchAblation("d"), "SkipFineTune", [][]string{
 			{"ScratchAugment"}, {"ScratchTTA"}, {"ScratchEpochs", "ScratchLR", "ScratchCosine"},
-			{"ScratchWeightDecay"}, {"ScratchWidth"}}},
+			{"ScratchWeightDecay"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Len(t, tc.rows, len(tc.changes)+1)
