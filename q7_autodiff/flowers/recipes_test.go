@@ -44,7 +44,7 @@ func TestAblationRowsAddOneChangeEach(t *testing.T) {
 			{"FineTuneFrom", "FineTuneLR", "FineTuneEpochs"}}},
 		{"scratch", ScratchAblation("d"), "SkipFineTune", [][]string{
 			{"ScratchAugment"}, {"ScratchTTA"}, {"ScratchEpochs", "ScratchLR", "ScratchCosine"},
-			{"ScratchWeightDecay"}}},
+			{"ScratchWeightDecay"}, {"ScratchWidth"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Len(t, tc.rows, len(tc.changes)+1)
@@ -70,6 +70,14 @@ func TestAblationRowsAddOneChangeEach(t *testing.T) {
 	}
 	for _, f := range changedFields(sc, plus) {
 		require.NotContains(t, f, "Scratch", "plus takes the scratch row's settings")
+	}
+	for _, tc := range []struct {
+		r    Recipe
+		row  Config
+		skip string
+	}{{FineTunePlus("d"), ft, "SkipScratch"}, {ScratchPlus("d"), sc, "SkipFineTune"}} {
+		require.False(t, tc.r.Config.ValidOnly, tc.r.Name)
+		require.Equal(t, []string{"ValidOnly"}, changedFields(tc.row, tc.r.Config), "%s is its row, tested", tc.r.Name)
 	}
 	for _, name := range RecipeNames() {
 		r, err := LookupRecipe(name, "d")
