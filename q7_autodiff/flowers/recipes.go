@@ -68,7 +68,7 @@ const (
 // accuracy (docs/q7_flowers.md#better-recipes-issue-17).
 const (
 	FineTunePlusRow = 5
-	ScratchPlusRow  = 0
+	ScratchPlusRow  = 5
 )
 
 // step is one change of an ablation.
