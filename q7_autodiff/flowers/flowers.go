@@ -218,7 +218,7 @@ func (r *Result) Close() {
 // become features chunk by chunk), the small images are.
 type flowerSplit struct {
 	files  []data.ImageFile
-	feats  *nets.Data // 512 x 13 x 13 SqueezeNet features
+	feats  *nets.Data // SqueezeNet's features below layer FineTuneFrom (512 x 13 x 13 for the assignment's)
 	mirror *nets.Data // the features of the mirrored images (Config.FineTuneMirror, FineTuneTTA), else nil
 	small  *nets.Data // 3 x S' x S' images for the scratch CNN, S' = side + side/8
 }
@@ -572,6 +572,9 @@ func scratch(cfg Config, classes []string, sets [3]*flowerSplit, progress io.Wri
 // time of each stage. Progress lines go to progress (may be nil).
 func Run(cfg Config, progress io.Writer) (*Result, error) {
 	cfg.fill()
+	if cfg.FineTuneFrom > nets.SqueezeNetFeatureLayers {
+		return nil, fmt.Errorf("flowers: FineTuneFrom %d is past SqueezeNet's feature layers 0..%d", cfg.FineTuneFrom, nets.SqueezeNetFeatureLayers-1)
+	}
 	start := startStage()
 	files, classes, err := data.ReadFlowers17(filepath.Join(cfg.DataDir, "flowers17"))
 	if err != nil {

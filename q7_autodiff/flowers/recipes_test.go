@@ -158,7 +158,7 @@ func TestRecipeOptionsTinyRun(t *testing.T) {
 				runs[k] = append(runs[k], e.TrainLoss, e.ValidLoss, e.ValidAcc)
 			}
 		}
-		require.Equal(t, 8*3*9*3+8+16*8*9*3+16+32*16*9*3+32+32*8*8*128+128+128*17+17, r.Scratch.ParamsTrained, "width 8")
+		require.Equal(t, 8*3*9+8+16*8*9+16+32*16*9+32+32*8*8*128+128+128*17+17, r.Scratch.ParamsTrained, "width 8")
 		m := r.Metrics(cfg)
 		require.Contains(t, m.FineTune.Setup, "AdamW(lr=0.001, weight_decay=0.5), cosine from 0.001 over 2 epochs, mirrored training features, mirror test-time averaging")
 		require.Contains(t, m.Scratch.Setup, "width 8, side 64")
@@ -166,4 +166,13 @@ func TestRecipeOptionsTinyRun(t *testing.T) {
 		r.Close()
 	}
 	require.Equal(t, runs[0], runs[1], "same seed, same numbers")
+}
+
+// Run refuses a FineTuneFrom past SqueezeNet's feature layers before it
+// reads anything.
+func TestRunRejectsFineTuneFrom(t *testing.T) {
+	cfg := DefaultConfig(t.TempDir())
+	cfg.FineTuneFrom = 14
+	_, err := Run(cfg, nil)
+	require.ErrorContains(t, err, "FineTuneFrom 14 is past SqueezeNet's feature layers 0..12")
 }
