@@ -203,23 +203,7 @@ func (p Params) WarpChannels(dst, src []float32, c, h, w int, rng *rand.Rand) {
 // WarpChannels with the generator PCG(seed, epoch·2³² + i) (as Batch draws
 // its generators), on GOMAXPROCS goroutines.
 func (p Params) WarpBatch(x []float32, c, h, w int, seed uint64, epoch int) []float32 {
-	d := c * h * w
-	n := len(x) / d
-	out := make([]float32, n*d)
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for g := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := g; i < n; i += workers {
-				rng := rand.New(rand.NewPCG(seed, uint64(epoch)<<32+uint64(i)))
-				p.WarpChannels(out[i*d:(i+1)*d], x[i*d:(i+1)*d], c, h, w, rng)
-			}
-		}()
-	}
-	wg.Wait()
-	return out
+	return eachImage(x, c*h*w, seed, epoch, func(dst, src []float32, rng *rand.Rand) { p.WarpChannels(dst, src, c, h, w, rng) })
 }
 
 // Warp writes into dst the image src (h x w) slanted by the shear s and
@@ -351,7 +335,13 @@ func blur(img []float32, h, w int, sigma float64) {
 // the result depends only on (x, seed, epoch), not on how the images are
 // shared among the GOMAXPROCS goroutines that do the work.
 func (p Params) Batch(x []float32, h, w int, seed uint64, epoch int) []float32 {
-	d := h * w
+	return eachImage(x, h*w, seed, epoch, func(dst, src []float32, rng *rand.Rand) { p.Image(dst, src, h, w, rng) })
+}
+
+// eachImage returns f applied to each image of d elements of x, image i
+// into a new slice with the generator PCG(seed, epoch·2³² + i), on
+// GOMAXPROCS goroutines: the result depends only on (x, seed, epoch).
+func eachImage(x []float32, d int, seed uint64, epoch int, f func(dst, src []float32, rng *rand.Rand)) []float32 {
 	n := len(x) / d
 	out := make([]float32, n*d)
 	workers := runtime.GOMAXPROCS(0)
@@ -362,7 +352,7 @@ func (p Params) Batch(x []float32, h, w int, seed uint64, epoch int) []float32 {
 			defer wg.Done()
 			for i := g; i < n; i += workers {
 				rng := rand.New(rand.NewPCG(seed, uint64(epoch)<<32+uint64(i)))
-				p.Image(out[i*d:(i+1)*d], x[i*d:(i+1)*d], h, w, rng)
+				f(out[i*d:(i+1)*d], x[i*d:(i+1)*d], rng)
 			}
 		}()
 	}
