@@ -1,6 +1,7 @@
 package theory
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -95,6 +96,8 @@ func TestQ1_7_TanhFromSigmoid(t *testing.T) {
 
 func TestQ1_7_ScalarChainVanishes(t *testing.T) {
 	// h_l = f(h_{l−1}) (w = 1, b = 0) from h_0 = 0.5: dh_L/dh_0 = Π f'(a_l).
+	// golden/q1_theory/scalar_chain.json records both chains' gradients.
+	got := map[string]measured{}
 	for _, L := range []int{1, 2, 5, 10, 20, 40} {
 		layers := make([]Affine, L)
 		for l := range layers {
@@ -122,7 +125,9 @@ func TestQ1_7_ScalarChainVanishes(t *testing.T) {
 			require.InDelta(t, (f(0.5+h)-f(0.5-h))/(2*h), tc.g, 1e-9*math.Max(1, math.Abs(tc.g))+1e-12)
 		}
 		t.Logf("L=%2d  sigmoid dh_L/dh_0 = %.3e  (1/4)^L = %.3e  tanh = %.3e", L, gs, math.Pow(0.25, float64(L)), gt)
+		got[fmt.Sprintf("sigmoid_L%d", L)], got[fmt.Sprintf("tanh_L%d", L)] = measure(gs), measure(gt)
 	}
+	assertMeasured(t, "scalar_chain.json", got, 1e-4)
 }
 
 func TestQ1_7_DeepChainGradientNorm(t *testing.T) {

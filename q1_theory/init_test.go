@@ -1,8 +1,10 @@
 package theory
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -202,6 +204,9 @@ func TestQ2_1_3_ScaledInitKeepsVarianceStable(t *testing.T) {
 	// Unscaled N(0,1): linear activations grow ×n per layer, tanh saturates at ±1
 	// and its gradients explode backwards; N(0,0.01²) collapses both.
 	// Xavier keeps linear stacks at ≈1 and lets tanh stacks decay only slowly.
+	// golden/q1_theory/init_variances.json records the ratios, and the
+	// forward ratio after each layer of the tanh stack with Xavier weights.
+	got := map[string]measured{}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rng := newRNG(2132)
@@ -218,8 +223,17 @@ func TestQ2_1_3_ScaledInitKeepsVarianceStable(t *testing.T) {
 			t.Logf("Var(dH_l)/Var(dH_L): %.3g", ratios(bwd, bwd[L]))
 			require.True(t, rf >= tc.fwdLo && rf <= tc.fwdHi, "forward ratio %g not in [%g, %g]", rf, tc.fwdLo, tc.fwdHi)
 			require.True(t, rb >= tc.bwdLo && rb <= tc.bwdHi, "backward ratio %g not in [%g, %g]", rb, tc.bwdLo, tc.bwdHi)
+			key := strings.NewReplacer(" ", "_", "(", "", ")", "", ",", "_", "0.01²", "small", "0_1", "unit").Replace(tc.name)
+			got[key+"_forward"], got[key+"_backward"] = measure(rf), measure(rb)
+			if tc.name == "tanh xavier" {
+				for l := 1; l <= L; l++ {
+					got[fmt.Sprintf("%s_forward_layer%d", key, l)] = measure(fwd[l] / fwd[0])
+				}
+			}
 		})
 	}
+	// The products of ten layers amplify the last bits of a BLAS build's sums.
+	assertMeasured(t, "init_variances.json", got, 1e-3)
 }
 
 func ratios(v []float64, by float64) []float64 {

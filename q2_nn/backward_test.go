@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
+
+	"recog/internal/datatest"
 )
 
 // crossEntropyThroughSoftmax is the cross-entropy with its plain gradient
@@ -25,9 +27,21 @@ var crossEntropyThroughSoftmax = Objective{
 	},
 }
 
+// gradCheckRow is one case of golden/q2_nn/gradcheck.json, the table of
+// docs/q2_nn.md#gradient-check: the parameters checked and the largest
+// relative error, in units of 1e-7.
+type gradCheckRow struct {
+	Case      string  `json:"case"`
+	Params    int     `json:"parameters"`
+	MaxRelErr float64 `json:"max_rel_err_1e7"`
+}
+
 // Grades backwards: backprop agrees with central differences on every
-// weight and bias to relative error < 1e-6.
+// weight and bias to relative error < 1e-6. The errors are recorded in
+// golden/q2_nn/gradcheck.json and compared within a factor of 2 (their last
+// digits depend on the order in which a BLAS build sums).
 func TestQ2_5_1_GradCheck(t *testing.T) {
+	var rows []gradCheckRow
 	for _, tc := range []struct {
 		name  string
 		sizes []int
@@ -73,7 +87,18 @@ func TestQ2_5_1_GradCheck(t *testing.T) {
 			}
 			require.Equal(t, params, res.Checked, "every scalar checked")
 			require.Less(t, res.MaxRelErr, 1e-6, "%v", res)
+			rows = append(rows, gradCheckRow{tc.name, res.Checked, math.Round(res.MaxRelErr*1e9) / 100})
 		})
+	}
+	var want []gradCheckRow
+	if !datatest.GoldenNumbers(t, "q2_nn", "gradcheck.json", rows, &want, nil) {
+		return
+	}
+	require.Len(t, rows, len(want))
+	for i, w := range want {
+		require.Equal(t, w.Case, rows[i].Case)
+		require.Equal(t, w.Params, rows[i].Params, w.Case)
+		require.InDelta(t, 1, rows[i].MaxRelErr/w.MaxRelErr, 0.5, "%s: max relative error %.2fe-7, golden %.2fe-7", w.Case, rows[i].MaxRelErr, w.MaxRelErr)
 	}
 }
 

@@ -5,6 +5,7 @@ package ocr
 // find letters, step 3).
 
 import (
+	"encoding/json"
 	"image"
 	"image/color"
 	"image/draw"
@@ -82,4 +83,11 @@ func TestBlankPaperStaysBlank(t *testing.T) {
 	t.Logf("photos and pages: thresholds %.3f to %.3f; %d of %d crops below %.2f, none with a box",
 		slices.Min(ts), slices.Max(ts), low, 20*len(paths), minInkContrast)
 	require.Greater(t, low, 20)
+	// blank_paper.json: the numbers docs/q4_ocr.md#threshold gives.
+	js, err := json.MarshalIndent(map[string]any{
+		"images": len(paths), "min_threshold": round4(slices.Min(ts)), "max_threshold": round4(slices.Max(ts)),
+		"crops": 20 * len(paths), "crops_below": low, "below": minInkContrast,
+	}, "", " ")
+	require.NoError(t, err)
+	datatest.Golden(t, "q4_ocr").Assert(t, "blank_paper.json", js)
 }

@@ -81,10 +81,27 @@ const (
 // flag k says a space follows letter k. See docs/q4_ocr.md#spaces.
 func Spaces(boxes [][4]int, lines [][]int) [][]bool {
 	out := make([][]bool, len(lines))
-	var all []float64
-	norm := make([][]float64, len(lines))
 	for li, l := range lines {
 		out[li] = make([]bool, max(len(l)-1, 0))
+	}
+	norm, all := normalisedGaps(boxes, lines)
+	t, ok := gapThreshold(all)
+	if !ok {
+		return out
+	}
+	for li := range lines {
+		for k, g := range norm[li] {
+			out[li][k] = g >= t
+		}
+	}
+	return out
+}
+
+// normalisedGaps returns the gaps ĝ = g / h̃ of each line (Spaces) and all
+// of them in one slice.
+func normalisedGaps(boxes [][4]int, lines [][]int) (norm [][]float64, all []float64) {
+	norm = make([][]float64, len(lines))
+	for li, l := range lines {
 		if len(l) < 2 {
 			continue
 		}
@@ -99,16 +116,7 @@ func Spaces(boxes [][4]int, lines [][]int) [][]bool {
 			all = append(all, g)
 		}
 	}
-	t, ok := gapThreshold(all)
-	if !ok {
-		return out
-	}
-	for li := range lines {
-		for k, g := range norm[li] {
-			out[li][k] = g >= t
-		}
-	}
-	return out
+	return norm, all
 }
 
 // gapThreshold returns Otsu's threshold of the normalised gaps and whether

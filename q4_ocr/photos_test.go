@@ -20,14 +20,44 @@ import (
 var photos = []string{"01_list", "02_letters", "03_haiku", "04_deep"}
 
 type photoGolden struct {
-	Photo     string     `json:"photo"`
-	Size      [2]int     `json:"size_wh"`
-	Scale     int        `json:"scale"`
-	Threshold float64    `json:"threshold"`
-	Want      []int      `json:"transcript_chars_per_line"`
-	Found     []int      `json:"boxes_per_line"`
-	Layout    []string   `json:"layout"` // x per box, space per word break
-	LineBoxes [][][4]int `json:"boxes"`
+	Photo     string   `json:"photo"`
+	Size      [2]int   `json:"size_wh"`
+	Scale     int      `json:"scale"`
+	Threshold float64  `json:"threshold"`
+	Want      []int    `json:"transcript_chars_per_line"`
+	Found     []int    `json:"boxes_per_line"`
+	Layout    []string `json:"layout"` // x per box, space per word break
+	// The gaps between neighbouring letters over the line's median letter
+	// height (Spaces): Otsu's threshold of them, whether it makes word
+	// breaks, the largest gap inside a word and the smallest between words
+	// (0 when there is none). docs/q4_ocr.md#spaces shows them.
+	GapThreshold  float64    `json:"gap_threshold"`
+	GapSpaces     bool       `json:"gap_spaces"`
+	LargestLetter float64    `json:"largest_letter_gap"`
+	SmallestWord  float64    `json:"smallest_word_gap"`
+	LineBoxes     [][][4]int `json:"boxes"`
+}
+
+// gapStats fills the gap fields of out from the page's working boxes, as
+// Recognise computes the word breaks.
+func gapStats(p *Page, out *photoGolden) {
+	lines := GroupLines(p.Work)
+	spaces := Spaces(p.Work, lines)
+	norm, all := normalisedGaps(p.Work, lines)
+	out.GapThreshold, out.GapSpaces = gapThreshold(all)
+	out.GapThreshold = round4(out.GapThreshold)
+	for li := range norm {
+		for k, g := range norm[li] {
+			if spaces[li][k] {
+				if out.SmallestWord == 0 || g < out.SmallestWord {
+					out.SmallestWord = g
+				}
+			} else {
+				out.LargestLetter = max(out.LargestLetter, g)
+			}
+		}
+	}
+	out.LargestLetter, out.SmallestWord = round4(out.LargestLetter), round4(out.SmallestWord)
 }
 
 // TestQ4_3_Photos checks every photo: each transcript line gets exactly its
@@ -53,6 +83,7 @@ func TestQ4_3_Photos(t *testing.T) {
 			require.Zero(t, dist, "CER %.3f:\n%s", cer, r.Text)
 			out := photoGolden{Photo: name + ".jpg", Size: [2]int{img.Bounds().Dx(), img.Bounds().Dy()},
 				Scale: r.Page.Scale, Threshold: r.Page.Threshold, Want: s.Want, Found: s.Found}
+			gapStats(r.Page, &out)
 			for _, l := range r.Lines {
 				out.LineBoxes = append(out.LineBoxes, l.Boxes)
 				lay := ""
@@ -101,6 +132,14 @@ func TestCropsLikeNIST36(t *testing.T) {
 		return mean / float64(n), ink / float64(n)
 	}
 	refMean, refInk := stats(ds.X)
+	// crops_vs_nist36.json: the mean value and ink fraction of each photo's
+	// crops and of the training set, which docs/q4_ocr.md#crops shows.
+	type cropStats struct {
+		Of   string  `json:"of"`
+		Mean float64 `json:"mean"`
+		Ink  float64 `json:"ink_fraction"`
+	}
+	table := []cropStats{{"nist36_train", round4(refMean), round4(refInk)}}
 	var figCrops *mat.Dense
 	for _, name := range photos {
 		img, err := Load(filepath.Join(dir, name+".jpg"))
@@ -111,6 +150,7 @@ func TestCropsLikeNIST36(t *testing.T) {
 		t.Logf("%s: crop mean %.3f ink %.3f; NIST36 train mean %.3f ink %.3f", name, m, ink, refMean, refInk)
 		require.InDelta(t, refMean, m, 0.03, name)
 		require.InDelta(t, refInk, ink, 0.03, name)
+		table = append(table, cropStats{name, round4(m), round4(ink)})
 		if name == "02_letters" {
 			figCrops = r.Crops
 		}
@@ -142,6 +182,9 @@ func TestCropsLikeNIST36(t *testing.T) {
 		RowLabels: []string{"photo", "photo", "NIST36", "NIST36"}})
 	require.NoError(t, err)
 	datatest.AssertPNG(t, "q4_ocr", "crops_vs_nist36.png", pngBytes(t, fig))
+	js, err := json.MarshalIndent(table, "", " ")
+	require.NoError(t, err)
+	datatest.Golden(t, "q4_ocr").Assert(t, "crops_vs_nist36.json", js)
 }
 
 func TestBlankPage(t *testing.T) {

@@ -26,6 +26,10 @@ type shortRun struct {
 	ValidPSNR   []float64 `json:"valid_psnr_curve"`
 	FinalPSNR   float64   `json:"valid_psnr_db"`
 	Dead        []int     `json:"dead_units"`
+	// MeanImagePSNR is the validation PSNR of the mean of the training
+	// rows used, given as every image's reconstruction (the baseline the
+	// test beats; docs/q5_autoencoder.md quotes it).
+	MeanImagePSNR float64 `json:"mean_image_valid_psnr_db"`
 }
 
 const (
@@ -91,7 +95,7 @@ func TestQ5_2_NIST36Short(t *testing.T) {
 	got := shortRun{
 		TrainSHA256: trainSum, ValidSHA256: validSum, Mode: ModeDefault.String(),
 		Rows: shortRows, Epochs: shortEpochs, Seed: opt.Seed,
-		FinalPSNR: round(res.ValidPSNR, 6), Dead: dead,
+		FinalPSNR: round(res.ValidPSNR, 6), Dead: dead, MeanImagePSNR: round(base, 6),
 	}
 	for _, m := range res.History {
 		got.TrainLoss = append(got.TrainLoss, round(m.TrainLoss, 3))
@@ -111,6 +115,7 @@ func TestQ5_2_NIST36Short(t *testing.T) {
 	require.InDeltaSlice(t, want.ValidPSNR, got.ValidPSNR, 1e-5)
 	require.InDelta(t, want.FinalPSNR, got.FinalPSNR, 1e-5)
 	require.Equal(t, want.Dead, got.Dead)
+	require.InDelta(t, want.MeanImagePSNR, got.MeanImagePSNR, 1e-6)
 	datatest.AssertPNG(t, "q5_autoencoder", "short_run_valid_reconstructions.png", png)
 }
 

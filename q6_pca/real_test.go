@@ -5,9 +5,11 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/floats"
 
 	"recog/internal/data"
 	"recog/internal/datatest"
+	"recog/internal/recon"
 	"recog/internal/viz"
 	autoencoder "recog/q5_autoencoder"
 )
@@ -32,6 +34,14 @@ type goldenNumbers struct {
 	TrainPSNR         float64   `json:"train_psnr_db"`
 	Variances         []float64 `json:"variances_first_40"`
 	Shown             []int     `json:"shown_test_rows"`
+	// The numbers docs/q6_pca.md gives besides the metrics: the PSNR of
+	// each shown test image (the figure's captions), the smallest gap
+	// between neighbours among the first 33 variances, and the fraction of
+	// the variance that 50 and 100 components explain.
+	ShownPSNR     []float64 `json:"shown_test_psnr_db"`
+	SmallestGap33 float64   `json:"smallest_gap_first_33"`
+	Explained50   float64   `json:"explained_variance_50"`
+	Explained100  float64   `json:"explained_variance_100"`
 }
 
 func round(v float64, digits int) float64 {
@@ -78,6 +88,19 @@ func TestQ6_3_NIST36(t *testing.T) {
 	for _, v := range res.Model.Variances[:40] {
 		got.Variances = append(got.Variances, round(v, 10))
 	}
+	psnrs, err := recon.PSNRs(test.X, res.TestRecon)
+	require.NoError(t, err)
+	for _, i := range res.Shown {
+		got.ShownPSNR = append(got.ShownPSNR, round(psnrs[i], 6))
+	}
+	vars := res.Model.Variances
+	got.SmallestGap33 = math.Inf(1)
+	for i := range 32 {
+		got.SmallestGap33 = min(got.SmallestGap33, vars[i]-vars[i+1])
+	}
+	got.SmallestGap33 = round(got.SmallestGap33, 10)
+	got.Explained50 = round(floats.Sum(vars[:50])/floats.Sum(vars), 8)
+	got.Explained100 = round(floats.Sum(vars[:100])/floats.Sum(vars), 8)
 	png, err := viz.EncodePNG(res.Grid)
 	require.NoError(t, err)
 
@@ -93,6 +116,10 @@ func TestQ6_3_NIST36(t *testing.T) {
 	require.InDelta(t, want.TestPSNR, got.TestPSNR, 1e-6)
 	require.InDelta(t, want.TrainPSNR, got.TrainPSNR, 1e-6)
 	require.InDeltaSlice(t, want.Variances, got.Variances, 1e-8*want.Variances[0])
+	require.InDeltaSlice(t, want.ShownPSNR, got.ShownPSNR, 1e-6)
+	require.InDelta(t, want.SmallestGap33, got.SmallestGap33, 1e-8*want.Variances[0])
+	require.InDelta(t, want.Explained50, got.Explained50, 1e-7)
+	require.InDelta(t, want.Explained100, got.Explained100, 1e-7)
 	datatest.AssertPNG(t, "q6_pca", "test_reconstructions.png", png)
 }
 

@@ -22,6 +22,8 @@ func TestQ7Usage(t *testing.T) {
 		{[]string{"q7", "flowers", "--epochs", "0"}, "--epochs 0"},
 		{[]string{"q7", "flowers", "--per-class", "-1"}, "--per-class -1"},
 		{[]string{"q7", "flowers", "extra"}, `unexpected arguments ["extra"]`},
+		{[]string{"q7", "flowers", "--recipe", "abl9"}, `--recipe abl9: unknown recipe "abl9" (want one of finetune-abl0`},
+		{[]string{"q7", "flowers", "--recipe", "plus", "--scratch-epochs", "0"}, "--scratch-epochs 0"},
 	} {
 		code, _, errs := recog(tc.args...)
 		require.Equal(t, 2, code, "%v: %s", tc.args, errs)
@@ -54,4 +56,29 @@ func TestQ7FlowersTiny(t *testing.T) {
 	}
 	require.EqualValues(t, 17*2, m["n_test"])
 	require.EqualValues(t, 512*17+17, m["finetune_params_trained"])
+}
+
+// TestQ7FlowersRecipe runs an ablation row of the scratch CNN on 1 image per
+// class and split: metrics.json names the recipe, has no fine-tuned model,
+// and its test accuracy is null (the rows are scored on validation only);
+// --scratch-epochs overrides the row's epochs.
+func TestQ7FlowersRecipe(t *testing.T) {
+	skipTrainingIfShort(t)
+	dir := filepath.Dir(datatest.Dir(t, "flowers17"))
+	datatest.Dir(t, "squeezenet")
+	out := t.TempDir()
+	code, stdout, errs := recog("q7", "flowers", "--recipe", "scratch-abl3", "--per-class", "1", "--scratch-epochs", "2", "--data", dir, "--out", out)
+	require.Equal(t, 0, code, errs)
+	require.Contains(t, stdout, "q7 flowers scratch-abl3: fine-tuned SqueezeNet test accuracy not trained, CNN from scratch not tested (validation ")
+	b, err := os.ReadFile(filepath.Join(out, "metrics.json"))
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m))
+	require.Equal(t, "scratch-abl3", m["recipe"])
+	require.Equal(t, true, m["valid_only"])
+	require.Nil(t, m["scratch_test_acc"])
+	require.NotNil(t, m["scratch_valid_acc"])
+	require.EqualValues(t, 2, m["scratch_epochs"])
+	require.Contains(t, m["scratch_setup"], "cosine from 0.002 over 2 epochs")
+	require.NotContains(t, m, "finetune_valid_acc")
 }

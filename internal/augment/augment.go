@@ -154,11 +154,18 @@ func uniform(rng *rand.Rand, r float64) float64 { return r * (2*rng.Float64() - 
 
 // warp is step 1 of Image.
 func (p Params) warp(dst, src []float32, h, w int, rng *rand.Rand) {
+	inv, tx, ty, ex, ey := p.drawWarp(rng)
+	affine(dst, src, h, w, inv, tx, ty, &ex, &ey, p.Elastic > 0)
+}
+
+// drawWarp draws the parameters of step 1 of Image from rng: the inverse
+// of the linear map A, the shift and the elastic control points.
+func (p Params) drawWarp(rng *rand.Rand) (inv [4]float64, tx, ty float64, ex, ey [grid * grid]float64) {
 	th := uniform(rng, p.Rotate) * math.Pi / 180
 	sh := uniform(rng, p.Shear)
 	k := math.Exp(uniform(rng, math.Log1p(p.Scale)))
 	a := math.Exp(uniform(rng, math.Log1p(p.Aspect)))
-	tx, ty := uniform(rng, p.Shift), uniform(rng, p.Shift)
+	tx, ty = uniform(rng, p.Shift), uniform(rng, p.Shift)
 	// A = R·Sh·S with R = [cos −sin; sin cos], Sh = [1 s; 0 1], S = diag(a·k, k):
 	//   A = [ cos·ak   (cos·s − sin)·k ]
 	//       [ sin·ak   (sin·s + cos)·k ]
@@ -166,14 +173,37 @@ func (p Params) warp(dst, src []float32, h, w int, rng *rand.Rand) {
 	a00, a01 := c*a*k, (c*sh-s)*k
 	a10, a11 := s*a*k, (s*sh+c)*k
 	det := a00*a11 - a01*a10
-	i00, i01, i10, i11 := a11/det, -a01/det, -a10/det, a00/det
-	var ex, ey [grid * grid]float64
+	inv = [4]float64{a11 / det, -a01 / det, -a10 / det, a00 / det}
 	if p.Elastic > 0 {
 		for i := range ex {
 			ex[i], ey[i] = p.Elastic*rng.NormFloat64(), p.Elastic*rng.NormFloat64()
 		}
 	}
-	affine(dst, src, h, w, [4]float64{i00, i01, i10, i11}, tx, ty, &ex, &ey, p.Elastic > 0)
+	return inv, tx, ty, ex, ey
+}
+
+// WarpChannels writes into dst the image src of c channels (c·h·w values,
+// channel by channel) warped geometrically as step 1 of Image does (rotation,
+// shear, scale, aspect, shift, elastic displacement; one draw from rng for
+// all channels), without Image's other steps and without clipping: for
+// colour images in any value range (Q7.2's flowers, normalised per
+// channel), where the 0 read outside the image is the mean colour.
+func (p Params) WarpChannels(dst, src []float32, c, h, w int, rng *rand.Rand) {
+	n := h * w
+	if len(src) != c*n || len(dst) != c*n {
+		panic(fmt.Sprintf("augment: %d and %d values for a %dx%dx%d image", len(dst), len(src), c, h, w))
+	}
+	inv, tx, ty, ex, ey := p.drawWarp(rng)
+	for k := range c {
+		affine(dst[k*n:(k+1)*n], src[k*n:(k+1)*n], h, w, inv, tx, ty, &ex, &ey, p.Elastic > 0)
+	}
+}
+
+// WarpBatch returns the len(x)/(c·h·w) images of x, each warped by
+// WarpChannels with the generator PCG(seed, epoch·2³² + i) (as Batch draws
+// its generators), on GOMAXPROCS goroutines.
+func (p Params) WarpBatch(x []float32, c, h, w int, seed uint64, epoch int) []float32 {
+	return eachImage(x, c*h*w, seed, epoch, func(dst, src []float32, rng *rand.Rand) { p.WarpChannels(dst, src, c, h, w, rng) })
 }
 
 // Warp writes into dst the image src (h x w) slanted by the shear s and
@@ -305,7 +335,13 @@ func blur(img []float32, h, w int, sigma float64) {
 // the result depends only on (x, seed, epoch), not on how the images are
 // shared among the GOMAXPROCS goroutines that do the work.
 func (p Params) Batch(x []float32, h, w int, seed uint64, epoch int) []float32 {
-	d := h * w
+	return eachImage(x, h*w, seed, epoch, func(dst, src []float32, rng *rand.Rand) { p.Image(dst, src, h, w, rng) })
+}
+
+// eachImage returns f applied to each image of d elements of x, image i
+// into a new slice with the generator PCG(seed, epoch·2³² + i), on
+// GOMAXPROCS goroutines: the result depends only on (x, seed, epoch).
+func eachImage(x []float32, d int, seed uint64, epoch int, f func(dst, src []float32, rng *rand.Rand)) []float32 {
 	n := len(x) / d
 	out := make([]float32, n*d)
 	workers := runtime.GOMAXPROCS(0)
@@ -316,7 +352,7 @@ func (p Params) Batch(x []float32, h, w int, seed uint64, epoch int) []float32 {
 			defer wg.Done()
 			for i := g; i < n; i += workers {
 				rng := rand.New(rand.NewPCG(seed, uint64(epoch)<<32+uint64(i)))
-				p.Image(out[i*d:(i+1)*d], x[i*d:(i+1)*d], h, w, rng)
+				f(out[i*d:(i+1)*d], x[i*d:(i+1)*d], rng)
 			}
 		}()
 	}

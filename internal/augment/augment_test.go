@@ -106,3 +106,28 @@ func TestBatchIsReproducible(t *testing.T) {
 	require.NotEqual(t, a, p.Batch(x, 12, 12, 7, 2))
 	require.Equal(t, orig, x)
 }
+
+// WarpChannels warps every channel the same way and does not clip: three
+// channels holding the same image scaled by 1, −2 and 3 stay so scaled;
+// zero ranges copy the image; WarpBatch depends only on (seed, epoch).
+func TestWarpChannels(t *testing.T) {
+	const h, w = 9, 11
+	src := make([]float32, 3*h*w)
+	for i := range h * w {
+		v := float32(i%7) / 3
+		src[i], src[h*w+i], src[2*h*w+i] = v, -2*v, 3*v
+	}
+	p := Params{Rotate: 20, Scale: 0.3, Aspect: 0.2, Shear: 0.2, Shift: 1}
+	dst := make([]float32, len(src))
+	p.WarpChannels(dst, src, 3, h, w, rand.New(rand.NewPCG(3, 4)))
+	require.NotEqual(t, src[:h*w], dst[:h*w], "warped")
+	for i := range h * w {
+		require.InDelta(t, -2*dst[i], dst[h*w+i], 1e-5)
+		require.InDelta(t, 3*dst[i], dst[2*h*w+i], 1e-5)
+	}
+	Params{}.WarpChannels(dst, src, 3, h, w, rand.New(rand.NewPCG(3, 4)))
+	require.Equal(t, src, dst)
+	a, b := p.WarpBatch(src, 3, h, w, 5, 2), p.WarpBatch(src, 3, h, w, 5, 2)
+	require.Equal(t, a, b)
+	require.NotEqual(t, a, p.WarpBatch(src, 3, h, w, 5, 3), "another epoch, another warp")
+}

@@ -91,8 +91,9 @@ func TestCopyFiguresLinksGolden(t *testing.T) {
 	require.Equal(t, "![](results/q4/q4_fail_shadow.png) ![list](results/q4/q4_01_list.png)\n", res)
 }
 
-// TestFillPagesStudies: FillPages fills a page's markers of the run and of
-// the committed studies (docs/results/studies/NAME, report.WithStudies),
+// TestFillPagesStudies: FillPages fills a page's markers of the run, of
+// the committed studies (docs/results/studies/NAME, report.WithStudies) and
+// of the golden files (golden/PKG/NAME.json),
 // leaves RESULTS.md and the run's metrics alone, and a broken study stops
 // it with an error naming the study's file.
 func TestFillPagesStudies(t *testing.T) {
@@ -106,6 +107,8 @@ func TestFillPagesStudies(t *testing.T) {
 	write(study+"metrics.json", `{"final_valid_acc": 0.8849384098544233}`)
 	write(study+"run.json", `{"command": "recog q7 nist36-abl0 --out DIR", "commit": "93fca5d", "date": "2026-12-03", "load": "3.7"}`)
 	write("q7.md", "abl0 0.1<!--studies.nist36-abl0.final_valid_acc-->, Q3 0.5<!--q3.valid_acc-->\n")
+	write("../golden/q4_ocr/cer.json", `{"substitutions": {"O->0": 11}}`)
+	write("q4.md", "O as 0: 3<!--golden.q4_ocr.cer.substitutions.O->0-->\n")
 	write("RESULTS.md", "0.1<!--studies.nist36-abl0.final_valid_acc-->\n")
 	m := map[string]any{"q3": map[string]any{"valid_acc": 0.793}}
 
@@ -113,6 +116,9 @@ func TestFillPagesStudies(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(docs, "q7.md"))
 	require.NoError(t, err)
 	require.Equal(t, "abl0 0.9<!--studies.nist36-abl0.final_valid_acc-->, Q3 0.8<!--q3.valid_acc-->\n", string(b))
+	b, err = os.ReadFile(filepath.Join(docs, "q4.md"))
+	require.NoError(t, err)
+	require.Equal(t, "O as 0: 11<!--golden.q4_ocr.cer.substitutions.O->0-->\n", string(b), "golden files fill too")
 	b, err = os.ReadFile(filepath.Join(docs, "RESULTS.md"))
 	require.NoError(t, err)
 	require.Equal(t, "0.1<!--studies.nist36-abl0.final_valid_acc-->\n", string(b), "RESULTS.md is the report's, not filled")

@@ -188,7 +188,8 @@ func Report(out, docs string, m map[string]any) error {
 
 // FillPages writes the metrics m, with the committed studies of dir
 // (report.WithStudies: DIR/results/studies/NAME/metrics.json under
-// "studies"), into the marked numbers of the pages written by hand
+// "studies") and the tests' golden JSON files (DIR/../golden/PKG/NAME.json
+// under "golden"), into the marked numbers of the pages written by hand
 // (report.Fill): every DIR/*.md but RESULTS.md, and the README.md next to
 // DIR if there is one. m itself is not changed.
 func FillPages(dir string, m map[string]any) error {

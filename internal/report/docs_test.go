@@ -36,7 +36,8 @@ var mdLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
 // docs/RESULTS.md) equals its metric in the committed run's
 // docs/results/metrics.json, or in a committed study's
 // docs/results/studies/NAME/metrics.json (a marker path starting
-// studies.NAME, WithStudies), rounded to the decimals shown; and every
+// studies.NAME, WithStudies), or in a test's golden file
+// golden/PKG/NAME.json (golden.PKG.NAME), rounded to the decimals shown; and every
 // committed study is shown somewhere.
 func TestDocsAgreeWithCommittedRun(t *testing.T) {
 	root := datatest.RepoPath(t)

@@ -168,8 +168,11 @@ type Mark struct {
 
 var (
 	comment = regexp.MustCompile(`<!--(.*?)-->`)
-	numMark = regexp.MustCompile(`(-?[0-9]+(?:\.[0-9]+)?)<!--([A-Za-z0-9_.\-]+)-->$`)
-	strMark = regexp.MustCompile(`(?s)^<!--s:([A-Za-z0-9_.\-]+)-->(.*?)<!--/s-->`)
+	// A marker path is keys joined by dots; a key may hold '>' besides
+	// letters, digits, '_' and '-', for the substitution counts of a golden
+	// file ("O->0": golden.q4_ocr.cer.substitutions.O->0).
+	numMark = regexp.MustCompile(`(-?[0-9]+(?:\.[0-9]+)?)<!--([A-Za-z0-9_.\->]+)-->$`)
+	strMark = regexp.MustCompile(`(?s)^<!--s:([A-Za-z0-9_.\->]+)-->(.*?)<!--/s-->`)
 )
 
 // Marks returns every marked value of a rendered report, in order. Any

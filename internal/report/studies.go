@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // StudiesDir is where the committed study outputs live, relative to the
@@ -24,6 +25,17 @@ const StudiesDir = "results/studies"
 // StudiesKey is the key under which WithStudies puts the studies in the
 // metrics map: a page writes 0.8849<!--studies.nist36-abl0.final_valid_acc-->.
 const StudiesKey = "studies"
+
+// GoldenDir is the folder of the tests' golden files, relative to the docs
+// folder (the repository's golden/, next to docs/): golden/PKG/NAME.json is
+// written by `go test ./PKG -update` and compared by the same test.
+const GoldenDir = "../golden"
+
+// GoldenKey is the key under which WithStudies puts the golden JSON files:
+// a page writes 0.1250<!--golden.q4_ocr.cer.photos.4.cer--> for the value
+// that golden/q4_ocr/cer.json holds, a number that a test both checks and
+// writes.
+const GoldenKey = "golden"
 
 // runFields are the fields every study's run.json must give as non-empty
 // strings: what was run, from which commit, when and on how loaded a
@@ -90,16 +102,63 @@ func loadStudy(dir string) (map[string]any, error) {
 	return m, nil
 }
 
-// readObject reads a JSON object from the file at path; errors name the file.
-func readObject(path string) (map[string]any, error) {
+// LoadGolden reads every JSON file of the tests' golden folder dir
+// (golden/): golden/PKG/NAME.json under PKG, then NAME (the file name
+// without .json), holding the file's JSON value. Other files (PNGs, text)
+// and deeper folders are not read; a missing dir is no golden files. A file
+// that is not JSON is an error naming it.
+func LoadGolden(dir string) (map[string]any, error) {
+	pkgs, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return map[string]any{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{}
+	var errs []error
+	for _, p := range pkgs {
+		if !p.IsDir() {
+			continue
+		}
+		files, err := filepath.Glob(filepath.Join(dir, p.Name(), "*.json"))
+		if err != nil {
+			return nil, err
+		}
+		pkg := map[string]any{}
+		for _, f := range files {
+			v, err := readJSON(f)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			pkg[strings.TrimSuffix(filepath.Base(f), ".json")] = v
+		}
+		out[p.Name()] = pkg
+	}
+	return out, errors.Join(errs...)
+}
+
+// readJSON reads the JSON value of the file at path; errors name the file.
+func readJSON(path string) (any, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err // names the path
 	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	return v, nil
+}
+
+// readObject reads a JSON object from the file at path; errors name the file.
+func readObject(path string) (map[string]any, error) {
+	v, err := readJSON(path)
+	if err != nil {
+		return nil, err
+	}
+	m, _ := v.(map[string]any)
 	if m == nil {
 		return nil, fmt.Errorf("%s: not a JSON object", path)
 	}
@@ -108,18 +167,26 @@ func readObject(path string) (map[string]any, error) {
 
 // WithStudies returns the metrics a docs page is filled and checked with:
 // a copy of the run's metrics m with the studies of docs (LoadStudies of
-// DOCS/results/studies) under StudiesKey. m itself is not changed, so the
-// run's metrics.json stays the run's alone. An m that already has the key
-// is an error.
+// DOCS/results/studies) under StudiesKey and the tests' golden JSON files
+// (LoadGolden of DOCS/../golden) under GoldenKey. m itself is not changed,
+// so the run's metrics.json stays the run's alone. An m that already has
+// either key is an error.
 func WithStudies(m map[string]any, docs string) (map[string]any, error) {
-	if _, ok := m[StudiesKey]; ok {
-		return nil, fmt.Errorf("the run's metrics already have a %q key", StudiesKey)
+	for _, k := range []string{StudiesKey, GoldenKey} {
+		if _, ok := m[k]; ok {
+			return nil, fmt.Errorf("the run's metrics already have a %q key", k)
+		}
 	}
 	st, err := LoadStudies(filepath.Join(docs, filepath.FromSlash(StudiesDir)))
 	if err != nil {
 		return nil, err
 	}
+	g, err := LoadGolden(filepath.Join(docs, filepath.FromSlash(GoldenDir)))
+	if err != nil {
+		return nil, err
+	}
 	out := maps.Clone(m)
 	out[StudiesKey] = st
+	out[GoldenKey] = g
 	return out, nil
 }

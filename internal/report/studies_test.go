@@ -132,3 +132,66 @@ func TestWithStudies(t *testing.T) {
 	_, err = WithStudies(m, bad)
 	require.ErrorContains(t, err, filepath.Join("x", "run.json"))
 }
+
+// LoadGolden reads golden/PKG/NAME.json as PKG.NAME, skips other files and
+// names a file that is not JSON.
+func TestLoadGolden(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "golden")
+	write := func(rel, s string) {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(s), 0o644))
+	}
+	got, err := LoadGolden(dir)
+	require.NoError(t, err)
+	require.Equal(t, map[string]any{}, got, "no golden folder: nothing")
+
+	write("q4_ocr/cer.json", `{"photos": [{"cer": 0.125}], "substitutions": {"O->0": 11}}`)
+	write("q4_ocr/01_list.txt", "T0 D0\n")
+	write("q4_ocr/fail.png", "\x89PNG")
+	write("q4_ocr/deeper/x.json", `not read`)
+	write("q6_pca/list.json", `[1, 2]`)
+	write("README", "not a package")
+	got, err = LoadGolden(dir)
+	require.NoError(t, err)
+	require.Equal(t, map[string]any{
+		"q4_ocr": map[string]any{"cer": map[string]any{"photos": []any{map[string]any{"cer": 0.125}}, "substitutions": map[string]any{"O->0": 11.0}}},
+		"q6_pca": map[string]any{"list": []any{1.0, 2.0}},
+	}, got)
+
+	write("q6_pca/bad.json", `{"x": `)
+	_, err = LoadGolden(dir)
+	require.ErrorContains(t, err, filepath.Join("q6_pca", "bad.json"))
+}
+
+// WithStudies puts the golden files of DOCS/../golden under "golden", and a
+// marker reaches a key with "->" in it.
+func TestWithStudiesGolden(t *testing.T) {
+	root := t.TempDir()
+	docs := filepath.Join(root, "docs")
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "golden", "q4_ocr"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "golden", "q4_ocr", "cer.json"),
+		[]byte(`{"photos": [{"photo": "overall", "cer": 0.125}], "substitutions": {"O->0": 11, "I->2": 5}}`), 0o644))
+	m := metrics()
+	all, err := WithStudies(m, docs)
+	require.NoError(t, err)
+	require.NotContains(t, m, GoldenKey, "the run's own metrics are not changed")
+
+	page := "O read as 0: 11<!--golden.q4_ocr.cer.substitutions.O->0-->, I as 2: 5<!--golden.q4_ocr.cer.substitutions.I->2-->, " +
+		"CER 0.125<!--golden.q4_ocr.cer.photos.0.cer--> (<!--s:golden.q4_ocr.cer.photos.0.photo-->overall<!--/s-->)\n"
+	marks, err := Check(page, all)
+	require.NoError(t, err)
+	require.Equal(t, "golden.q4_ocr.cer.substitutions.O->0", marks[0].Path)
+	require.Equal(t, "11", marks[0].Text)
+	filled, err := Fill("3<!--golden.q4_ocr.cer.substitutions.O->0-->", all)
+	require.NoError(t, err)
+	require.Equal(t, "11<!--golden.q4_ocr.cer.substitutions.O->0-->", filled)
+	_, err = Check("12<!--golden.q4_ocr.cer.substitutions.O->0-->", all)
+	require.ErrorContains(t, err, "golden.q4_ocr.cer.substitutions.O->0: shown as 12")
+
+	_, err = WithStudies(all, docs)
+	require.ErrorContains(t, err, `already have a "studies" key`)
+	delete(all, StudiesKey)
+	_, err = WithStudies(all, docs)
+	require.ErrorContains(t, err, `already have a "golden" key`)
+}

@@ -3,6 +3,7 @@ package flowers
 import (
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"runtime"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/disintegration/imaging"
 
+	"recog/internal/augment"
 	"recog/internal/blas"
 	"recog/internal/cputime"
 	"recog/internal/data"
@@ -33,6 +35,16 @@ type Config struct {
 	FineTuneLR     float64 // Adam
 	FineTuneBatch  int
 	ExtractBatch   int // images per forward pass of the feature extraction
+	// FineTuneSide is the side of SqueezeNet's input: the image's shorter
+	// side resized to FineTuneSide·256/224, centre crop FineTuneSide. 0
+	// means the assignment's (and ImageNet's) 224.
+	FineTuneSide int
+	// FineTuneFrom is the first SqueezeNet layer trained: the features of
+	// layers 0..FineTuneFrom−1 are computed once and cached, and layers
+	// FineTuneFrom..12 (from their ImageNet weights) are trained with the
+	// new classifier (nets.NewSqueezeNetTail). 0 means 13, the
+	// assignment's: only the classifier.
+	FineTuneFrom int
 
 	// The CNN trained from scratch (NewFlowersCNN).
 	ScratchEpochs  int
@@ -43,7 +55,54 @@ type Config struct {
 
 	// SkipFineTune or SkipScratch leave one of the two models out.
 	SkipFineTune, SkipScratch bool
+
+	// The options of the improved recipes (issue #17, recipes.go). Their
+	// zero values are the assignment's settings, which DefaultConfig keeps.
+
+	// Recipe names the recipe in metrics.json ("" for the assignment's).
+	Recipe string
+	// ValidOnly leaves the test set alone (an ablation row, chosen on
+	// validation accuracy): no test evaluation, test accuracies are NaN.
+	ValidOnly bool
+	// FineTuneMirror trains the head, each epoch, on the features of every
+	// training image or, with probability 1/2, of its mirror image (one
+	// more SqueezeNet pass per training image): flip augmentation on the
+	// frozen features.
+	FineTuneMirror bool
+	// FineTuneTTA scores validation and test images by the mean of the
+	// class probabilities of the image and of its mirror image (one more
+	// SqueezeNet pass per validation and test image).
+	FineTuneTTA bool
+	// FineTuneWeightDecay, if > 0, is AdamW's decoupled weight decay λ.
+	FineTuneWeightDecay float64
+	// FineTuneCosine replaces the constant rate by a cosine schedule from
+	// FineTuneLR over FineTuneEpochs (nets.Cosine).
+	FineTuneCosine bool
+	// ScratchAugment, if not zero, warps every training image of the
+	// scratch CNN at random each epoch (augment.Params.WarpChannels: the
+	// geometric part, rotation, scale, aspect, shear) before its random
+	// crop and flip.
+	ScratchAugment augment.Params
+	// ScratchTTA scores validation and test images by the mean of the class
+	// probabilities of the centre crop and of its mirror image.
+	ScratchTTA bool
+	// ScratchWeightDecay, if > 0, is AdamW's decoupled weight decay λ.
+	ScratchWeightDecay float64
+	// ScratchCosine replaces the per-epoch decay ScratchLRDecay by a cosine
+	// schedule from ScratchLR over ScratchEpochs (nets.Cosine).
+	ScratchCosine bool
+	// ScratchWidth is the number of filters of the scratch CNN's first
+	// block (then twice and four times as many); 0 means the assignment's
+	// 16.
+	ScratchWidth int
 }
+
+// assignmentWidth is the scratch CNN's first-block width of the assignment,
+// and imageNetSide SqueezeNet's input side in the assignment (ImageNet's).
+const (
+	assignmentWidth = 16
+	imageNetSide    = 224
+)
 
 // DefaultConfig returns the settings the docs report
 // (docs/q7_flowers.md#results).
@@ -73,6 +132,9 @@ func (c *Config) fill() {
 	set(&c.ScratchEpochs, d.ScratchEpochs)
 	set(&c.ScratchBatch, d.ScratchBatch)
 	set(&c.ScratchSide, d.ScratchSide)
+	set(&c.ScratchWidth, assignmentWidth)
+	set(&c.FineTuneSide, imageNetSide)
+	set(&c.FineTuneFrom, nets.SqueezeNetFeatureLayers)
 	setF(&c.FineTuneLR, d.FineTuneLR)
 	setF(&c.ScratchLR, d.ScratchLR)
 	setF(&c.ScratchLRDecay, d.ScratchLRDecay)
@@ -155,9 +217,10 @@ func (r *Result) Close() {
 // flowerImages are the decoded sets: SqueezeNet inputs are not kept (they
 // become features chunk by chunk), the small images are.
 type flowerSplit struct {
-	files []data.ImageFile
-	feats *nets.Data // 512 x 13 x 13 SqueezeNet features
-	small *nets.Data // 3 x S' x S' images for the scratch CNN, S' = side + side/8
+	files  []data.ImageFile
+	feats  *nets.Data // SqueezeNet's features below layer FineTuneFrom (512 x 13 x 13 for the assignment's)
+	mirror *nets.Data // the features of the mirrored images (Config.FineTuneMirror, FineTuneTTA), else nil
+	small  *nets.Data // 3 x S' x S' images for the scratch CNN, S' = side + side/8
 }
 
 // flowerFiles returns the files of each split (train, val, test), keeping
@@ -184,12 +247,12 @@ func flowerFiles(files []data.ImageFile, perClass int) [3][]data.ImageFile {
 }
 
 // Decode decodes files[lo:hi] on GOMAXPROCS goroutines into the
-// SqueezeNet input big (3 x 224 x 224 each, nets.ImageNetPreprocess(img, 256,
-// 224)) when big is not nil and the small input (nets.ImageNetPreprocess(img, s,
-// s)) into small[i] for file i: the decoding stage of Run (and of `recog
-// bench --run q7/flowers-decode`).
-func Decode(files []data.ImageFile, lo, hi int, big []float32, small []float32, s int) error {
-	const bigSize = 3 * 224 * 224
+// SqueezeNet input big (3 x b x b each, nets.ImageNetPreprocess(img,
+// b·256/224, b); b = 224: ImageNet's 256 and 224) when big is not nil and the
+// small input (nets.ImageNetPreprocess(img, s, s)) into small[i] for file i:
+// the decoding stage of Run (and of `recog bench --run q7/flowers-decode`).
+func Decode(files []data.ImageFile, lo, hi int, big []float32, b int, small []float32, s int) error {
+	bigSize := 3 * b * b
 	errs := make([]error, hi-lo)
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -209,7 +272,7 @@ func Decode(files []data.ImageFile, lo, hi int, big []float32, small []float32, 
 				// a plain copy.
 				img = imaging.Clone(img)
 				if big != nil {
-					x, err := nets.ImageNetPreprocess(img, 256, 224)
+					x, err := nets.ImageNetPreprocess(img, b*256/imageNetSide, b)
 					if err != nil {
 						errs[i-lo] = fmt.Errorf("%s: %w", f.Path, err)
 						continue
@@ -249,7 +312,7 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 	var featSize int
 	if m != nil {
 		big = make([]float32, chunk*m.InputSize())
-		featSize = size(nets.ShapeAt(m, nets.SqueezeNetFeatureLayers))
+		featSize = size(nets.ShapeAt(m, cfg.FineTuneFrom))
 	}
 	done, total := 0, len(splits[0])+len(splits[1])+len(splits[2])
 	start := time.Now()
@@ -260,23 +323,35 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 			labels[i] = f.Class
 		}
 		fs.small = &nets.Data{X: make([]float32, len(files)*3*s*s), Shape: []int{3, s, s}, Labels: labels}
+		withMirror := m != nil && (k == 0 && cfg.FineTuneMirror || k > 0 && cfg.FineTuneTTA)
 		if m != nil {
-			fs.feats = &nets.Data{X: make([]float32, len(files)*featSize), Shape: nets.ShapeAt(m, nets.SqueezeNetFeatureLayers), Labels: labels}
+			fs.feats = &nets.Data{X: make([]float32, len(files)*featSize), Shape: nets.ShapeAt(m, cfg.FineTuneFrom), Labels: labels}
+			if withMirror {
+				fs.mirror = &nets.Data{X: make([]float32, len(files)*featSize), Shape: fs.feats.Shape, Labels: labels}
+			}
 		}
 		for lo := 0; lo < len(files); lo += chunk {
 			hi := min(lo+chunk, len(files))
 			t0 := startStage()
-			if err := Decode(files, lo, hi, big, fs.small.X, s); err != nil {
+			if err := Decode(files, lo, hi, big, cfg.FineTuneSide, fs.small.X, s); err != nil {
 				return out, err
 			}
 			t0.add(&st.Decode, &st.CPU.Decode)
 			if m != nil {
 				t0 = startStage()
-				f, err := nets.LayerOutputs(m, big[:(hi-lo)*m.InputSize()], hi-lo, nets.SqueezeNetFeatureLayers, cfg.ExtractBatch, nil)
+				f, err := nets.LayerOutputs(m, big[:(hi-lo)*m.InputSize()], hi-lo, cfg.FineTuneFrom, cfg.ExtractBatch, nil)
 				if err != nil {
 					return out, err
 				}
 				copy(fs.feats.X[lo*featSize:], f)
+				if withMirror {
+					in := big[:(hi-lo)*m.InputSize()]
+					mirrorImages(in, cfg.FineTuneSide)
+					if f, err = nets.LayerOutputs(m, in, hi-lo, cfg.FineTuneFrom, cfg.ExtractBatch, nil); err != nil {
+						return out, err
+					}
+					copy(fs.mirror.X[lo*featSize:], f)
+				}
 				t0.add(&st.Features, &st.CPU.Features)
 			}
 			done += hi - lo
@@ -296,13 +371,21 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 // 64·(side/8)² -> 128, ReLU, Dropout(0.5), 128 -> classes. PyTorch's
 // default init.
 func NewCNN(side int, classes []string, rng *rand.Rand) (*nets.Model, error) {
+	return newCNN(side, assignmentWidth, classes, rng)
+}
+
+// newCNN is NewCNN with width, 2·width and 4·width filters (Config.ScratchWidth).
+func newCNN(side, width int, classes []string, rng *rand.Rand) (*nets.Model, error) {
 	if side < 8 || side%8 != 0 {
 		return nil, fmt.Errorf("flowers CNN: side %d is not a positive multiple of 8", side)
 	}
+	if width < 1 {
+		return nil, fmt.Errorf("flowers CNN: width %d is below 1", width)
+	}
 	return nets.NewModel("flowers-cnn", []int{3, side, side}, classes, rng,
-		nets.Conv2D{Out: 16, K: 3, Pad: 1, ReLU: true}, nets.MaxPool2D{K: 2},
-		nets.Conv2D{Out: 32, K: 3, Pad: 1, ReLU: true}, nets.MaxPool2D{K: 2},
-		nets.Conv2D{Out: 64, K: 3, Pad: 1, ReLU: true}, nets.MaxPool2D{K: 2},
+		nets.Conv2D{Out: width, K: 3, Pad: 1, ReLU: true}, nets.MaxPool2D{K: 2},
+		nets.Conv2D{Out: 2 * width, K: 3, Pad: 1, ReLU: true}, nets.MaxPool2D{K: 2},
+		nets.Conv2D{Out: 4 * width, K: 3, Pad: 1, ReLU: true}, nets.MaxPool2D{K: 2},
 		nets.Dropout{P: 0.5}, nets.Dense{Out: 128}, nets.ReLU{}, nets.Dropout{P: 0.5}, nets.Dense{Out: len(classes)})
 }
 
@@ -318,20 +401,27 @@ type tracker struct {
 	bestLoss   float64
 	progress   io.Writer
 	trainStart time.Time
+	schedule   func(nets.EpochStats) error // the learning-rate schedule (nets.Cosine), or nil
 }
 
 func (t *tracker) epoch(st nets.EpochStats) error {
-	loss, acc, err := t.eval(t.test)
-	if err != nil {
-		return err
+	loss, acc := math.NaN(), math.NaN()
+	if t.test != nil { // nil: a ValidOnly run
+		var err error
+		if loss, acc, err = t.eval(t.test); err != nil {
+			return err
+		}
 	}
 	t.run.TestAcc = append(t.run.TestAcc, acc)
 	t.run.TestLoss = append(t.run.TestLoss, loss)
 	if t.best == nil || st.ValidAcc > t.bestAcc || (st.ValidAcc == t.bestAcc && st.ValidLoss < t.bestLoss) {
 		t.best, t.bestAcc, t.bestLoss, t.run.BestEpoch = t.m.Snapshot(), st.ValidAcc, st.ValidLoss, st.Epoch
 	}
-	if t.progress != nil {
+	if t.progress != nil && t.test != nil {
 		fmt.Fprintf(t.progress, "%s epoch %d: test loss %.4f acc %.4f\n", t.m.Name, st.Epoch, loss, acc)
+	}
+	if t.schedule != nil {
+		return t.schedule(st)
 	}
 	return nil
 }
@@ -342,22 +432,44 @@ func (t *tracker) finish(h *nets.History) {
 	t.m.Restore(t.best)
 }
 
-// fineTune trains the new classifier on the cached features.
-func fineTune(cfg Config, classes []string, sets [3]*flowerSplit, frozen int, progress io.Writer) (*ModelRun, error) {
+// fineTune trains the new classifier, and SqueezeNet's layers from
+// cfg.FineTuneFrom on (those of sq), on the cached features.
+func fineTune(cfg Config, classes []string, sets [3]*flowerSplit, sq *nets.Model, progress io.Writer) (*ModelRun, error) {
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0xf10e5))
-	m, err := nets.NewSqueezeNetHead(classes, rng)
+	var m *nets.Model
+	var err error
+	if cfg.FineTuneFrom < nets.SqueezeNetFeatureLayers {
+		m, err = nets.NewSqueezeNetTail(sq, cfg.FineTuneFrom, classes, rng)
+	} else {
+		m, err = nets.NewSqueezeNetHeadOn(sets[0].feats.Shape[1], classes, rng)
+	}
 	if err != nil {
 		return nil, err
 	}
-	run := &ModelRun{Name: "squeezenet1.1 fine-tuned", Model: m, ParamsTrained: m.NumParams(), ParamsTotal: frozen + m.NumParams()}
-	tr := &tracker{m: m, test: sets[2].feats, run: run, progress: progress, trainStart: time.Now(),
-		eval: func(d *nets.Data) (float64, float64, error) { return nets.Evaluate(m, d) }}
-	if progress != nil {
-		fmt.Fprintf(progress, "%v\nfine-tuning on %d cached feature maps, Adam(lr=%g), batch %d, %d epochs\n",
-			m, sets[0].feats.Len(), cfg.FineTuneLR, cfg.FineTuneBatch, cfg.FineTuneEpochs)
+	run := &ModelRun{Name: "squeezenet1.1 fine-tuned", Model: m, ParamsTrained: m.NumParams(), ParamsTotal: sq.NumParams()}
+	eval := func(d *nets.Data) (float64, float64, error) { return nets.Evaluate(m, d) }
+	if cfg.FineTuneTTA {
+		eval = mirrorEval(func(d *nets.Data) ([]float32, error) { return m.Logits(d.X, d.Len()) },
+			map[*nets.Data]*nets.Data{sets[1].feats: sets[1].mirror, sets[2].feats: sets[2].mirror}, len(classes))
 	}
-	h, err := nets.Train(m, sets[0].feats, sets[1].feats, nets.Config{Epochs: cfg.FineTuneEpochs, BatchSize: min(cfg.FineTuneBatch, sets[0].feats.Len()),
-		Optimizer: &nets.Adam{LR: cfg.FineTuneLR}, Rand: rng, Progress: progress, OnEpoch: tr.epoch})
+	opt := optimizer(cfg.FineTuneLR, cfg.FineTuneWeightDecay)
+	tr := &tracker{m: m, test: sets[2].feats, run: run, progress: progress, trainStart: time.Now(), eval: eval}
+	if cfg.ValidOnly {
+		tr.test = nil
+	}
+	if cfg.FineTuneCosine {
+		tr.schedule = nets.Cosine(opt, cfg.FineTuneLR, cfg.FineTuneEpochs)
+	}
+	if progress != nil {
+		fmt.Fprintf(progress, "%v\nfine-tuning on %d cached feature maps, %s, batch %d, %d epochs\n",
+			m, sets[0].feats.Len(), fineTuneSetup(cfg), cfg.FineTuneBatch, cfg.FineTuneEpochs)
+	}
+	tc := nets.Config{Epochs: cfg.FineTuneEpochs, BatchSize: min(cfg.FineTuneBatch, sets[0].feats.Len()),
+		Optimizer: opt, Rand: rng, Progress: progress, OnEpoch: tr.epoch, Eval: eval}
+	if cfg.FineTuneMirror {
+		tc.EpochData = mirrorMix(sets[0].feats, sets[0].mirror, rand.New(rand.NewPCG(cfg.Seed, 0x3177)))
+	}
+	h, err := nets.Train(m, sets[0].feats, sets[1].feats, tc)
 	if err != nil {
 		return nil, err
 	}
@@ -399,7 +511,7 @@ func cropData(d *nets.Data, side int, rng *rand.Rand) *nets.Data {
 func scratch(cfg Config, classes []string, sets [3]*flowerSplit, progress io.Writer) (*ModelRun, error) {
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x5c7a7c4))
 	side := cfg.ScratchSide
-	m, err := NewCNN(side, classes, rng)
+	m, err := newCNN(side, cfg.ScratchWidth, classes, rng)
 	if err != nil {
 		return nil, err
 	}
@@ -410,16 +522,34 @@ func scratch(cfg Config, classes []string, sets [3]*flowerSplit, progress io.Wri
 		return nil, err
 	}
 	defer ev.Close()
-	tr := &tracker{m: m, eval: ev.Evaluate, test: test, run: run, progress: progress, trainStart: time.Now()}
-	opt := &nets.Adam{LR: cfg.ScratchLR}
+	eval := ev.Evaluate
+	if cfg.ScratchTTA {
+		eval = mirrorEval(ev.Logits, map[*nets.Data]*nets.Data{valid: mirrorData(valid), test: mirrorData(test)}, len(classes))
+	}
+	tr := &tracker{m: m, eval: eval, test: test, run: run, progress: progress, trainStart: time.Now()}
+	if cfg.ValidOnly {
+		tr.test = nil
+	}
+	opt := optimizer(cfg.ScratchLR, cfg.ScratchWeightDecay)
+	decay := cfg.ScratchLRDecay
+	if cfg.ScratchCosine {
+		tr.schedule, decay = nets.Cosine(opt, cfg.ScratchLR, cfg.ScratchEpochs), 0
+	}
 	b := min(cfg.ScratchBatch, sets[0].small.Len())
+	s := sets[0].small.Shape[1]
 	if progress != nil {
-		fmt.Fprintf(progress, "%v\ntraining from scratch on %d images (random %dx%d crops of %dx%d, flips), %v, batch %d, %d epochs\n",
-			m, sets[0].small.Len(), side, side, sets[0].small.Shape[1], sets[0].small.Shape[1], opt, b, cfg.ScratchEpochs)
+		fmt.Fprintf(progress, "%v\ntraining from scratch on %d images (random %dx%d crops of %dx%d, flips), %s, batch %d, %d epochs\n",
+			m, sets[0].small.Len(), side, side, s, s, scratchSetup(cfg), b, cfg.ScratchEpochs)
 	}
 	h, err := nets.Train(m, nil, valid, nets.Config{Epochs: cfg.ScratchEpochs, BatchSize: b, Optimizer: opt, Rand: rng,
-		LRDecay: cfg.ScratchLRDecay, Progress: progress, OnEpoch: tr.epoch, Eval: ev.Evaluate,
-		EpochData: func(int) *nets.Data { return cropData(sets[0].small, side, rng) }})
+		LRDecay: decay, Progress: progress, OnEpoch: tr.epoch, Eval: eval,
+		EpochData: func(ep int) *nets.Data {
+			train := sets[0].small
+			if !cfg.ScratchAugment.Zero() {
+				train = &nets.Data{X: cfg.ScratchAugment.WarpBatch(train.X, 3, s, s, cfg.Seed, ep), Shape: train.Shape, Labels: train.Labels}
+			}
+			return cropData(train, side, rng)
+		}})
 	if err != nil {
 		return nil, err
 	}
@@ -442,6 +572,9 @@ func scratch(cfg Config, classes []string, sets [3]*flowerSplit, progress io.Wri
 // time of each stage. Progress lines go to progress (may be nil).
 func Run(cfg Config, progress io.Writer) (*Result, error) {
 	cfg.fill()
+	if cfg.FineTuneFrom > nets.SqueezeNetFeatureLayers {
+		return nil, fmt.Errorf("flowers: FineTuneFrom %d is past SqueezeNet's feature layers 0..%d", cfg.FineTuneFrom, nets.SqueezeNetFeatureLayers-1)
+	}
 	start := startStage()
 	files, classes, err := data.ReadFlowers17(filepath.Join(cfg.DataDir, "flowers17"))
 	if err != nil {
@@ -450,16 +583,12 @@ func Run(cfg Config, progress io.Writer) (*Result, error) {
 	splits := flowerFiles(files, cfg.PerClass)
 	res := &Result{Classes: classes, NumTrain: len(splits[0]), NumVal: len(splits[1]), NumTest: len(splits[2]), BLAS: blas.Name()}
 	var sq *nets.Model
-	frozen := 0
 	if !cfg.SkipFineTune {
-		if sq, err = nets.NewSqueezeNet11(224, classes, rand.New(rand.NewPCG(cfg.Seed, 1))); err != nil {
+		if sq, err = nets.NewSqueezeNet11(cfg.FineTuneSide, classes, rand.New(rand.NewPCG(cfg.Seed, 1))); err != nil {
 			return nil, err
 		}
 		if err := nets.LoadSqueezeNetWeights(sq, filepath.Join(cfg.DataDir, "squeezenet", data.SqueezeNetFile), true); err != nil {
 			return nil, err
-		}
-		for _, p := range sq.Params[:len(sq.Params)-2] {
-			frozen += p.Value.Size()
 		}
 	}
 	sets, err := loadFlowers(cfg, splits, sq, &res.Stages, progress)
@@ -469,12 +598,12 @@ func Run(cfg Config, progress io.Writer) (*Result, error) {
 	if sq != nil {
 		sq.Close()
 		t0 := startStage()
-		if res.FineTune, err = fineTune(cfg, classes, sets, frozen, progress); err != nil {
+		if res.FineTune, err = fineTune(cfg, classes, sets, sq, progress); err != nil {
 			return nil, err
 		}
 		t0.add(&res.Stages.FineTune, &res.Stages.CPU.FineTune)
 		for _, s := range sets {
-			s.feats = nil
+			s.feats, s.mirror = nil, nil
 		}
 	}
 	if !cfg.SkipScratch {

@@ -2,6 +2,7 @@ package flowers
 
 import (
 	"fmt"
+	"math"
 
 	"recog/internal/viz"
 )
@@ -25,14 +26,22 @@ type Metrics struct {
 	DefaultFineTuneEpochs int     `json:"default_finetune_epochs"`
 	DefaultScratchEpochs  int     `json:"default_scratch_epochs"`
 	Chance                float64 `json:"chance"` // 1 / classes
+	// Recipe is Config.Recipe ("" for the assignment's settings), and
+	// ValidOnly says the test set was not evaluated (test numbers null).
+	Recipe    string `json:"recipe,omitempty"`
+	ValidOnly bool   `json:"valid_only,omitempty"`
 }
 
 // ModelMetrics are one model's numbers: the validation and test accuracy
 // of the best validation epoch, that epoch, the parameters, the training
 // time and the per-epoch curves.
 type ModelMetrics struct {
-	TestAcc        float64   `json:"test_acc"`
-	ValidAcc       float64   `json:"valid_acc"`
+	TestAcc  float64 `json:"test_acc"`
+	ValidAcc float64 `json:"valid_acc"`
+	// LastValidAcc is the validation accuracy after the last epoch.
+	LastValidAcc float64 `json:"last_valid_acc"`
+	// Setup describes the training settings (optimiser, schedule, recipe options).
+	Setup          string    `json:"setup"`
 	BestEpoch      int       `json:"best_epoch"`
 	Epochs         int       `json:"epochs"`
 	ParamsTrained  int       `json:"params_trained"`
@@ -51,27 +60,29 @@ func (r *Result) Metrics(cfg Config) Metrics {
 	def := DefaultConfig(cfg.DataDir)
 	m := Metrics{NTrain: r.NumTrain, NValid: r.NumVal, NTest: r.NumTest, BLAS: r.BLAS, Stages: r.Stages,
 		PerClass: cfg.PerClass, DefaultFineTuneEpochs: def.FineTuneEpochs, DefaultScratchEpochs: def.ScratchEpochs,
-		Chance: 1 / float64(len(r.Classes))}
-	model := func(run *ModelRun) *ModelMetrics {
+		Chance: 1 / float64(len(r.Classes)), Recipe: cfg.Recipe, ValidOnly: cfg.ValidOnly}
+	cfg.fill()
+	model := func(run *ModelRun, setup string) *ModelMetrics {
 		if run == nil {
 			return nil
 		}
 		va, ta := run.Best()
 		h := run.History
-		return &ModelMetrics{TestAcc: ta, ValidAcc: va, BestEpoch: run.BestEpoch, Epochs: len(h.Epochs),
+		return &ModelMetrics{TestAcc: ta, ValidAcc: va, LastValidAcc: h.Epochs[len(h.Epochs)-1].ValidAcc, Setup: setup,
+			BestEpoch: run.BestEpoch, Epochs: len(h.Epochs),
 			ParamsTrained: run.ParamsTrained, ParamsTotal: run.ParamsTotal, TrainSeconds: run.TrainSeconds,
 			TrainAccCurve: h.Curve("train_acc"), ValidAccCurve: h.Curve("valid_acc"),
 			TrainLossCurve: h.Curve("train_loss"), ValidLossCurve: h.Curve("valid_loss"),
 			TestAccCurve: run.TestAcc, TestLossCurve: run.TestLoss}
 	}
-	m.FineTune, m.Scratch = model(r.FineTune), model(r.Scratch)
+	m.FineTune, m.Scratch = model(r.FineTune, fineTuneSetup(cfg)), model(r.Scratch, scratchSetup(cfg))
 	return m
 }
 
 // Figures returns the plots of the run: q7_flowers_acc.png (training,
 // validation and test accuracy per epoch of both models) and
 // q7_flowers_loss.png (the same for the mean cross-entropy), 900 x 560
-// pixels. Training numbers are averaged over each epoch's batches as they
+// pixels; a ValidOnly run has no test curves. Training numbers are averaged over each epoch's batches as they
 // were trained (dropout on; random crops for the scratch CNN).
 func (r *Result) Figures() ([]viz.Figure, error) {
 	var out []viz.Figure
@@ -96,8 +107,10 @@ func (r *Result) Figures() ([]viz.Figure, error) {
 			c := viz.Colour(2 * i)
 			series = append(series,
 				viz.Series{Name: label + " train", X: x, Y: h.Curve("train_" + f.measure), Color: c},
-				viz.Series{Name: label + " valid", X: x, Y: h.Curve("valid_" + f.measure), Color: c, Dashed: true},
-				viz.Series{Name: label + " test", X: x, Y: test, Color: viz.Colour(2*i + 1), Dashed: true})
+				viz.Series{Name: label + " valid", X: x, Y: h.Curve("valid_" + f.measure), Color: c, Dashed: true})
+			if len(test) > 0 && !math.IsNaN(test[0]) { // NaN: a ValidOnly run, no test curve
+				series = append(series, viz.Series{Name: label + " test", X: x, Y: test, Color: viz.Colour(2*i + 1), Dashed: true})
+			}
 		}
 		if len(series) == 0 {
 			return nil, fmt.Errorf("flowers figures: no model was trained")

@@ -95,3 +95,21 @@ func (o *Adam) Step(params []Param, grads [][]float32) {
 		}
 	})
 }
+
+// Cosine returns an OnEpoch function that sets opt's learning rate on a
+// cosine schedule from lr0 over epochs epochs: epoch e (from 1) trains at
+// lr0·½(1 + cos(π(e−1)/epochs)). opt must start at lr0, and Config.LRDecay
+// should be 0 (the schedule replaces it). Q7.2's recipes use it
+// (flowers.Config.FineTuneCosine, ScratchCosine); it is the schedule the
+// Q7.1 recipes compute in autodiff.Task.recipe, which could call it.
+func Cosine(opt Optimizer, lr0 float64, epochs int) func(EpochStats) error {
+	lr := lr0
+	return func(st EpochStats) error {
+		next := lr0 * 0.5 * (1 + math.Cos(math.Pi*float64(st.Epoch)/float64(epochs)))
+		if lr > 0 {
+			opt.ScaleLR(next / lr)
+		}
+		lr = next
+		return nil
+	}
+}

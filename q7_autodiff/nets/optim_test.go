@@ -1,6 +1,7 @@
 package nets
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -38,5 +39,15 @@ func TestOptimizersByHand(t *testing.T) {
 			tc.opt.Step(p, [][]float32{{-1, 0}})
 			require.InDeltaSlice(t, tc.want2, p[0].Data(), 1e-6)
 		})
+	}
+}
+
+// TestCosine: epoch e of E trains at η₀·½(1 + cos(π(e−1)/E)).
+func TestCosine(t *testing.T) {
+	opt := &Adam{LR: 0.1}
+	next := Cosine(opt, 0.1, 4)
+	for e := 1; e <= 4; e++ {
+		require.InDelta(t, 0.1*0.5*(1+math.Cos(math.Pi*float64(e-1)/4)), opt.LR, 1e-12, "epoch %d", e)
+		require.NoError(t, next(EpochStats{Epoch: e}))
 	}
 }

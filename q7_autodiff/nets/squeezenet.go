@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	G "gorgonia.org/gorgonia"
@@ -173,11 +174,43 @@ func NewSqueezeNet11(side int, classes []string, rng *rand.Rand) (*Model, error)
 // classifier with len(classes) outputs), initialised as torchvision does:
 // N(0, 0.01²) weights, zero biases. Q7.2 fine-tunes it on frozen features.
 func NewSqueezeNetHead(classes []string, rng *rand.Rand) (*Model, error) {
-	m, err := NewModel("squeezenet1.1-head", []int{512, 13, 13}, classes, rng, squeezeNetHead(len(classes))...)
+	return NewSqueezeNetHeadOn(13, classes, rng)
+}
+
+// NewSqueezeNetHeadOn is NewSqueezeNetHead on 512 x side x side features
+// (the features of larger input: 17 x 17 for 288 x 288 images; the global
+// average pool makes the head's parameters independent of the side).
+func NewSqueezeNetHeadOn(side int, classes []string, rng *rand.Rand) (*Model, error) {
+	m, err := NewModel("squeezenet1.1-head", []int{512, side, side}, classes, rng, squeezeNetHead(len(classes))...)
 	if err != nil {
 		return nil, err
 	}
 	initClassifier(m, 1, rng)
+	return m, nil
+}
+
+// NewSqueezeNetTail is the layers from..12 of sq (a NewSqueezeNet11 model
+// with its ImageNet weights loaded), their parameters copied from sq, then a
+// new classifier as NewSqueezeNetHead's, for the output of sq's layers
+// 0..from−1: fine-tuning the last feature layers on features cached below
+// them (Q7.2's flowers.Config.FineTuneFrom). Parameter "i.name" of the tail
+// is sq's "(from+i).name".
+func NewSqueezeNetTail(sq *Model, from int, classes []string, rng *rand.Rand) (*Model, error) {
+	if from < 1 || from >= squeezeFeatureLayers || len(sq.Layers) <= squeezeFeatureLayers {
+		return nil, fmt.Errorf("squeezenet tail: layers %d..%d of a %d-layer %s", from, squeezeFeatureLayers-1, len(sq.Layers), sq.Name)
+	}
+	layers := append(slices.Clone(sq.Layers[from:squeezeFeatureLayers]), squeezeNetHead(len(classes))...)
+	m, err := NewModel("squeezenet1.1-tail", ShapeAt(sq, from), classes, rng, layers...)
+	if err != nil {
+		return nil, err
+	}
+	for l := from; l < squeezeFeatureLayers; l++ {
+		src, dst := sq.layerParams[l], m.layerParams[l-from]
+		for k := range src {
+			copy(m.Params[dst[k]].Data(), sq.Params[src[k]].Data())
+		}
+	}
+	initClassifier(m, squeezeFeatureLayers-from+1, rng)
 	return m, nil
 }
 

@@ -351,6 +351,14 @@ func (e *Evaluator) Evaluate(d *Data) (loss, acc float64, err error) {
 	return loss, acc, nil
 }
 
+// Logits returns the logits of the examples of d (classes per example).
+func (e *Evaluator) Logits(d *Data) ([]float32, error) {
+	if err := d.check(e.m, "evaluation"); err != nil {
+		return nil, err
+	}
+	return e.g.outputs(e.m, d.X, d.Len())
+}
+
 // score returns the mean cross-entropy -(1/N) Σ_i log softmax(z_i)[l_i] and
 // the accuracy, the fraction of rows with argmax z_i = l_i, of the N rows of
 // z (k logits each) against labels l: the one evaluation loop of Evaluate
