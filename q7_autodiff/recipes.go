@@ -2,7 +2,6 @@ package autodiff
 
 import (
 	"fmt"
-	"math"
 
 	"recog/internal/augment"
 	"recog/q7_autodiff/nets"
@@ -150,17 +149,9 @@ func Ablation(set string) []Task {
 // EpochData, from train and seed).
 func (t Task) recipe(cfg *nets.Config, train *nets.Data, seed uint64) {
 	if t.Cosine {
+		// η for epoch e+1 is η₀·½(1 + cos(π e/E)) (cfg.Optimizer starts at t.LR).
 		cfg.LRDecay = 0
-		lr := t.LR
-		cfg.OnEpoch = func(st nets.EpochStats) error {
-			// η for epoch e+1 is η₀·½(1 + cos(π e/E)); Optimizer only scales.
-			next := t.LR * 0.5 * (1 + math.Cos(math.Pi*float64(st.Epoch)/float64(t.Epochs)))
-			if lr > 0 {
-				cfg.Optimizer.ScaleLR(next / lr)
-			}
-			lr = next
-			return nil
-		}
+		cfg.OnEpoch = nets.Cosine(cfg.Optimizer, t.LR, t.Epochs)
 	}
 	if !t.Augment.Zero() && len(train.Shape) == 3 {
 		h, w := train.Shape[1], train.Shape[2]

@@ -100,8 +100,8 @@ func (o *Adam) Step(params []Param, grads [][]float32) {
 // cosine schedule from lr0 over epochs epochs: epoch e (from 1) trains at
 // lr0·½(1 + cos(π(e−1)/epochs)). opt must start at lr0, and Config.LRDecay
 // should be 0 (the schedule replaces it). Q7.2's recipes use it
-// (flowers.Config.FineTuneCosine, ScratchCosine); it is the schedule the
-// Q7.1 recipes compute in autodiff.Task.recipe, which could call it.
+// (flowers.Config.FineTuneCosine, ScratchCosine), and so do Q7.1's
+// (autodiff.Task.recipe).
 func Cosine(opt Optimizer, lr0 float64, epochs int) func(EpochStats) error {
 	lr := lr0
 	return func(st EpochStats) error {
