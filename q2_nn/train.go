@@ -95,13 +95,14 @@ func Train(net *Network, train *data.Dataset, opt Options) ([]EpochMetrics, erro
 // opt.OnEpoch are not used): the batch order of epoch e is the e-th draw of
 // rand.NewPCG(opt.Seed, opt.Seed), as in Train.
 type Trainer struct {
-	net          *Network
-	train        *data.Dataset
-	opt          Options
-	rng          *rand.Rand
-	epoch        int
-	bx, by, grad *mat.Dense
-	f32          *state32 // with Options.Float32
+	net   *Network
+	train *data.Dataset
+	opt   Options
+	rng   *rand.Rand
+	epoch int
+	next  prefetch // the float64 batches
+	grad  *mat.Dense
+	f32   *state32 // with Options.Float32
 }
 
 // NewTrainer checks the arguments as Train does and prepares the first
@@ -132,7 +133,7 @@ func (t *Trainer) Epoch() (EpochMetrics, error) {
 	t.epoch++
 	obj, lr := t.opt.Objective, t.opt.LR
 	start := time.Now()
-	n, dx := t.train.X.Dims()
+	n, _ := t.train.X.Dims()
 	_, dy := t.train.Y.Dims()
 	batches, err := BatchIndices(n, t.opt.BatchSize, t.rng)
 	if err != nil {
@@ -140,18 +141,23 @@ func (t *Trainer) Epoch() (EpochMetrics, error) {
 	}
 	var loss float64
 	correct := 0
-	for _, rows := range batches {
+	if t.f32 == nil {
+		t.next.start(t.train, batches[0])
+	}
+	for b, rows := range batches {
 		if t.f32 != nil {
 			l, k := t.f32.step(rows, float32(lr))
 			loss, correct = loss+l, correct+k
 			continue
 		}
-		t.bx = gather(t.bx, t.train.X, rows, dx)
-		t.by = gather(t.by, t.train.Y, rows, dy)
-		out := t.net.forward(t.bx)
+		bx, by := t.next.wait()
+		if b+1 < len(batches) {
+			t.next.start(t.train, batches[b+1])
+		}
+		out := t.net.forward(bx)
 		t.grad = resize(t.grad, len(rows), dy)
-		loss += obj.Eval(t.grad, out, t.by)
-		correct += countCorrect(t.by, out)
+		loss += obj.Eval(t.grad, out, by)
+		correct += countCorrect(by, out)
 		if t.opt.Momentum != 0 {
 			obj.backward(t.net, t.grad, false)
 			t.net.StepMomentum(lr, t.opt.Momentum)
