@@ -106,7 +106,10 @@
 // Q2-Q5 (the sigmoid and the softmax), vectorised with the same kernel
 // families: one method, exp64 (a polynomial after reduction by ln 2,
 // within 1 ulp of e^x), transcribed lane for lane into AVX-512 and AVX2,
-// so that all families give the same bits.
+// so that all families give the same bits. The float32 kernels of q7's
+// training step (vmath32.go: ReLUMask, Adam, Max and BiasReLU, the
+// convolutions' bias and ReLU) do the operations of their Go loops in the
+// same order, so they too give the Go loops' bits.
 //
 // # The OpenBLAS build
 //

@@ -182,6 +182,11 @@ var kernels32, kernels64 = func() ([]*kernelSet[float32], []*kernelSet[float64])
 // active32 and active64 are the kernel families in use: the fastest.
 var active32, active64 = kernels32[0], kernels64[0]
 
+// activeVecs and activeF32s are the elementwise kernels of the family in
+// use (nil: the Go loops), kept here rather than looked up by name in every
+// call: the bias and max-pool kernels are called once per row.
+var activeVecs, activeF32s = vecFamilies[active64.name], f32Families[active32.name]
+
 // useKernel makes the family named name the one in use and reports whether
 // this CPU has it. Tests force each family with it.
 func useKernel(name string) bool {
@@ -201,6 +206,7 @@ func useKernel(name string) bool {
 		return false
 	}
 	active32, active64 = k32, k64
+	activeVecs, activeF32s = vecFamilies[name], f32Families[name]
 	return true
 }
 

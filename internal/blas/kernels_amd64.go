@@ -33,8 +33,9 @@ var vecFamilies = map[string]*vecKernels{
 // f32Families are the float32 elementwise kernels (vmath32.go) of each
 // assembly family, by the family's name.
 var f32Families = map[string]*f32Kernels{
-	"avx512": {lanes: 16, reluMask: sreluMaskAVX512, adam: sadamAVX512, max: smaxAVX512},
-	"avx2":   {lanes: 8, reluMask: sreluMaskAVX2, adam: sadamAVX2, max: smaxAVX2},
+	"avx512": {lanes: 16, reluMask: sreluMaskAVX512, adam: sadamAVX512, max: smaxAVX512, biasReLU: sbiasReLUAVX512, anyN: true,
+		poolGrad: smaxPoolGrad2x2AVX512},
+	"avx2": {lanes: 8, reluMask: sreluMaskAVX2, adam: sadamAVX2, max: smaxAVX2, biasReLU: sbiasReLUAVX2},
 }
 
 // cpuKernels returns the assembly kernel families this CPU runs, fastest

@@ -8310,6 +8310,96 @@ DATA expconst<>+1520(SB)/8, $0x3ff0000000000000
 DATA expconst<>+1528(SB)/8, $0x3ff0000000000000
 GLOBL expconst<>(SB), RODATA|NOPTR, $1536
 
+DATA pool2idx<>+0(SB)/4, $0x00000000
+DATA pool2idx<>+4(SB)/4, $0x00000000
+DATA pool2idx<>+8(SB)/4, $0x00000001
+DATA pool2idx<>+12(SB)/4, $0x00000001
+DATA pool2idx<>+16(SB)/4, $0x00000002
+DATA pool2idx<>+20(SB)/4, $0x00000002
+DATA pool2idx<>+24(SB)/4, $0x00000003
+DATA pool2idx<>+28(SB)/4, $0x00000003
+DATA pool2idx<>+32(SB)/4, $0x00000004
+DATA pool2idx<>+36(SB)/4, $0x00000004
+DATA pool2idx<>+40(SB)/4, $0x00000005
+DATA pool2idx<>+44(SB)/4, $0x00000005
+DATA pool2idx<>+48(SB)/4, $0x00000006
+DATA pool2idx<>+52(SB)/4, $0x00000006
+DATA pool2idx<>+56(SB)/4, $0x00000007
+DATA pool2idx<>+60(SB)/4, $0x00000007
+GLOBL pool2idx<>(SB), RODATA|NOPTR, $64
+
+// func smaxPoolGrad2x2AVX512(d0 *float32, d1 *float32, r0 *float32, r1 *float32, y *float32, gy *float32, n int)
+// Requires: AVX, AVX512F, BMI, BMI2, CMOV
+TEXT ·smaxPoolGrad2x2AVX512(SB), NOSPLIT, $0-56
+	MOVQ    d0+0(FP), AX
+	MOVQ    d1+8(FP), CX
+	MOVQ    r0+16(FP), DX
+	MOVQ    r1+24(FP), BX
+	MOVQ    y+32(FP), SI
+	MOVQ    gy+40(FP), DI
+	MOVQ    n+48(FP), R8
+	VMOVUPS pool2idx<>+0(SB), Z0
+	MOVL    $0x0000ffff, R9
+	MOVL    $0x00005555, R12
+	TESTQ   R8, R8
+	JZ      done
+
+loop:
+	MOVL      $0x00000008, R10
+	CMPQ      R8, $0x08
+	CMOVLLT   R8, R10
+	BZHIL     R10, R9, R11
+	KMOVW     R11, K3
+	ADDL      R10, R10
+	BZHIL     R10, R9, R10
+	KMOVW     R10, K4
+	VMOVUPS.Z (DX), K4, Z1
+	VMOVUPS.Z (BX), K4, Z2
+	VMOVUPS.Z (SI), K3, Z3
+	VMOVUPS.Z (DI), K3, Z4
+	VPERMPS   Z3, Z0, Z5
+	VPERMPS   Z4, Z0, Z6
+	VCMPPS    $0x00, Z5, Z1, K1
+	VCMPPS    $0x00, Z5, Z2, K2
+	KMOVW     K1, R11
+	KMOVW     K2, R10
+	MOVL      R11, R13
+	ANDL      R12, R13
+	SHRL      $0x01, R11
+	ANDL      R12, R11
+	ANDL      R12, R10
+
+	// row 0: a0 | (a1 &^ a0) << 1
+	ANDNL     R11, R13, R14
+	ADDL      R14, R14
+	ORL       R13, R14
+	KMOVW     R14, K5
+	VMOVUPS.Z Z6, K5, Z7
+	VMOVUPS   Z7, K4, (AX)
+
+	// row 1: b0 &^ (a0|a1) | (E &^ (a0|a1|b0)) << 1
+	ORL       R11, R13
+	ANDNL     R10, R13, R14
+	ORL       R10, R13
+	ANDNL     R12, R13, R11
+	ADDL      R11, R11
+	ORL       R11, R14
+	KMOVW     R14, K5
+	VMOVUPS.Z Z6, K5, Z7
+	VMOVUPS   Z7, K4, (CX)
+	ADDQ      $0x40, DX
+	ADDQ      $0x40, BX
+	ADDQ      $0x40, AX
+	ADDQ      $0x40, CX
+	ADDQ      $0x20, SI
+	ADDQ      $0x20, DI
+	SUBQ      $0x08, R8
+	JG        loop
+
+done:
+	VZEROUPPER
+	RET
+
 // func dexpAVX512(dst *float64, x *float64, n int, shift float64)
 // Requires: AVX, AVX512F
 TEXT ·dexpAVX512(SB), NOSPLIT, $0-32
@@ -8628,6 +8718,46 @@ loop:
 	ADDQ    $0x40, AX
 	SUBQ    $0x10, BX
 	JNZ     loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func sbiasReLUAVX512(dst *float32, src *float32, n int, b float32)
+// Requires: AVX, AVX512DQ, AVX512F, BMI2
+TEXT ·sbiasReLUAVX512(SB), NOSPLIT, $0-28
+	MOVQ         dst+0(FP), AX
+	MOVQ         src+8(FP), CX
+	MOVQ         n+16(FP), DX
+	VBROADCASTSS b+24(FP), Z0
+	VXORPS       Z1, Z1, Z1
+	CMPQ         DX, $0x10
+	JB           tail
+
+loop:
+	VADDPS  (CX), Z0, Z2
+	VMAXPS  Z1, Z2, Z3
+	VCMPPS  $0x03, Z2, Z2, K1
+	VMOVUPS Z2, K1, Z3
+	VMOVUPS Z3, (AX)
+	ADDQ    $0x40, CX
+	ADDQ    $0x40, AX
+	SUBQ    $0x10, DX
+	CMPQ    DX, $0x10
+	JAE     loop
+
+tail:
+	TESTQ     DX, DX
+	JZ        done
+	MOVL      $0x0000ffff, BX
+	BZHIL     DX, BX, DX
+	KMOVW     DX, K2
+	VMOVUPS.Z (CX), K2, Z2
+	VADDPS    Z0, Z2, Z2
+	VMAXPS    Z1, Z2, Z3
+	VCMPPS    $0x03, Z2, Z2, K1
+	VMOVUPS   Z2, K1, Z3
+	VMOVUPS   Z3, K2, (AX)
 
 done:
 	VZEROUPPER
@@ -8952,5 +9082,32 @@ loop:
 	JNZ       loop
 
 done:
+	VZEROUPPER
+	RET
+
+// func sbiasReLUAVX2(dst *float32, src *float32, n int, b float32)
+// Requires: AVX
+TEXT ·sbiasReLUAVX2(SB), NOSPLIT, $0-28
+	MOVQ         dst+0(FP), AX
+	MOVQ         src+8(FP), CX
+	MOVQ         n+16(FP), DX
+	VBROADCASTSS b+24(FP), Y0
+	VXORPS       Y1, Y1, Y1
+	CMPQ         DX, $0x08
+	JB           tail
+
+loop:
+	VADDPS    (CX), Y0, Y2
+	VMAXPS    Y1, Y2, Y3
+	VCMPPS    $0x03, Y2, Y2, Y4
+	VBLENDVPS Y4, Y2, Y3, Y3
+	VMOVUPS   Y3, (AX)
+	ADDQ      $0x20, CX
+	ADDQ      $0x20, AX
+	SUBQ      $0x08, DX
+	CMPQ      DX, $0x08
+	JAE       loop
+
+tail:
 	VZEROUPPER
 	RET

@@ -94,6 +94,11 @@ func dgemmAVX2x3(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *fl
 //go:noescape
 func ddotNTAVX2(k int, a *float64, lda int, rows int, b *float64, ldb int, cols int, dst *float64)
 
+// smaxPoolGrad2x2AVX512 writes the gradient of n 2x2 max-pool windows over the rows r0, r1 to d0, d1 (see ../vmath32.go).
+//
+//go:noescape
+func smaxPoolGrad2x2AVX512(d0 *float32, d1 *float32, r0 *float32, r1 *float32, y *float32, gy *float32, n int)
+
 // dexpAVX512 sets dst[i] = exp64(x[i] - shift) for i < n, n a multiple of 8 (see vmath.go).
 //
 //go:noescape
@@ -124,6 +129,11 @@ func sadamAVX512(w *float32, grad *float32, m *float32, v *float32, n int, b1 fl
 //go:noescape
 func smaxAVX512(dst *float32, a *float32, b *float32, n int)
 
+// sbiasReLUAVX512 sets dst[i] = max(src[i]+b, 0) (NaN if the sum is) for i < n (see ../vmath32.go).
+//
+//go:noescape
+func sbiasReLUAVX512(dst *float32, src *float32, n int, b float32)
+
 // dexpAVX2 sets dst[i] = exp64(x[i] - shift) for i < n, n a multiple of 4 (see vmath.go).
 //
 //go:noescape
@@ -153,3 +163,8 @@ func sadamAVX2(w *float32, grad *float32, m *float32, v *float32, n int, b1 floa
 //
 //go:noescape
 func smaxAVX2(dst *float32, a *float32, b *float32, n int)
+
+// sbiasReLUAVX2 sets dst[i] = max(src[i]+b, 0) (NaN if the sum is) for i < n, n a multiple of 8 (see ../vmath32.go).
+//
+//go:noescape
+func sbiasReLUAVX2(dst *float32, src *float32, n int, b float32)

@@ -126,7 +126,7 @@ var portableVec = &vecKernels{
 
 // activeVec is the family of the active GEMM kernels (useKernel).
 func activeVec() *vecKernels {
-	if v := vecFamilies[active64.name]; v != nil {
+	if v := activeVecs; v != nil {
 		return v
 	}
 	return portableVec

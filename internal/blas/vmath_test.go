@@ -291,3 +291,108 @@ func TestMax(t *testing.T) {
 		}
 	})
 }
+
+// TestBiasReLU checks each kernel family's BiasReLU against Go's
+// max(src[i]+b, 0) bit for bit (the sign of a zero included), NaNs and
+// infinities among the inputs, at lengths around the vector widths, out
+// of place and in place.
+func TestBiasReLU(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	negZero := float32(math.Copysign(0, -1))
+	forEachKernel(t, func(t *testing.T) {
+		for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 24, 33, 100} {
+			for _, b := range []float32{0, negZero, 0.25, -0.5} {
+				src := make([]float32, n)
+				for i := range src {
+					src[i] = float32(rng.NormFloat64())
+					switch rng.IntN(8) {
+					case 0:
+						src[i] = float32(math.NaN())
+					case 1:
+						src[i] = negZero
+					case 2:
+						src[i] = -b // a zero sum
+					case 3:
+						src[i] = float32(math.Inf(1 - 2*rng.IntN(2)))
+					}
+				}
+				want := make([]float32, n)
+				for i, v := range src {
+					want[i] = max(v+b, 0)
+				}
+				got := make([]float32, n)
+				BiasReLU(got, src, b)
+				for i := range n {
+					require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]),
+						"n=%d b=%v i=%d: max(%v+%v, 0) = %v, want %v", n, b, i, src[i], b, got[i], want[i])
+				}
+				BiasReLU(src, src, b)
+				for i := range n {
+					require.Equal(t, math.Float32bits(want[i]), math.Float32bits(src[i]), "in place: n=%d i=%d", n, i)
+				}
+			}
+		}
+	})
+}
+
+// TestMaxPoolGrad2x2 checks each kernel family's MaxPoolGrad2x2 against the
+// rule written out (gy to the first cell of r0[2w], r0[2w+1], r1[2w],
+// r1[2w+1] equal to y[w], the last if none is; 0 elsewhere), bit for bit,
+// with ties, NaNs and signed zeros among the cells, at window counts
+// around the kernel's 8, and checks that nothing past 2·len(y) is written.
+func TestMaxPoolGrad2x2(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	negZero := float32(math.Copysign(0, -1))
+	forEachKernel(t, func(t *testing.T) {
+		for _, n := range []int{0, 1, 3, 7, 8, 9, 12, 16, 17, 30} {
+			r0, r1 := make([]float32, 2*n), make([]float32, 2*n)
+			y, gy := make([]float32, n), make([]float32, n)
+			for w := range n {
+				cells := []*float32{&r0[2*w], &r0[2*w+1], &r1[2*w], &r1[2*w+1]}
+				for _, c := range cells {
+					*c = float32(rng.IntN(3)) // ties are common
+				}
+				y[w] = max(r0[2*w], r0[2*w+1], r1[2*w], r1[2*w+1])
+				gy[w] = float32(rng.NormFloat64())
+				switch rng.IntN(6) {
+				case 0:
+					y[w] = float32(math.NaN()) // no cell equals it
+				case 1:
+					*cells[rng.IntN(4)], y[w] = negZero, 0 // -0 == +0
+				case 2:
+					gy[w] = negZero
+				}
+			}
+			want0, want1 := make([]float32, 2*n), make([]float32, 2*n)
+			for w := range n {
+				k := 3
+				for c, v := range []float32{r0[2*w], r0[2*w+1], r1[2*w], r1[2*w+1]} {
+					if v == y[w] {
+						k = c
+						break
+					}
+				}
+				switch k {
+				case 0, 1:
+					want0[2*w+k] = gy[w]
+				default:
+					want1[2*w+k-2] = gy[w]
+				}
+			}
+			const guard = 5
+			d0, d1 := make([]float32, 2*n+guard), make([]float32, 2*n+guard)
+			for i := range d0 {
+				d0[i], d1[i] = float32(math.NaN()), 7 // overwritten, or left alone past 2n
+			}
+			MaxPoolGrad2x2(d0, d1, r0, r1, y, gy)
+			for i := range 2 * n {
+				require.Equal(t, math.Float32bits(want0[i]), math.Float32bits(d0[i]), "n=%d d0[%d]", n, i)
+				require.Equal(t, math.Float32bits(want1[i]), math.Float32bits(d1[i]), "n=%d d1[%d]", n, i)
+			}
+			for i := 2 * n; i < len(d0); i++ {
+				require.True(t, math.IsNaN(float64(d0[i])), "n=%d d0[%d] written", n, i)
+				require.Equal(t, float32(7), d1[i], "n=%d d1[%d] written", n, i)
+			}
+		}
+	})
+}

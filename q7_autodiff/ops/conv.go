@@ -10,7 +10,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 
-	_ "recog/internal/blas" // the program's one BLAS switch
+	rblas "recog/internal/blas" // the program's one BLAS switch; its vector kernels
 )
 
 // Conv2dOp computes
@@ -63,9 +63,7 @@ func (op Conv2dOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value, er
 			for o := range O {
 				bo, row := b[o], ys[o*g.P:(o+1)*g.P]
 				if op.relu {
-					for p, v := range row {
-						row[p] = max(v+bo, 0)
-					}
+					rblas.BiasReLU(row, row, bo)
 				} else {
 					for p, v := range row {
 						row[p] = v + bo
@@ -121,9 +119,7 @@ func (op Conv2dOp) forwardShifted(x, w, b, y []float32, n int) {
 					src := zw[o*pw+oy*wp : o*pw+oy*wp+g.OW]
 					dst := ys[o*g.P+oy*g.OW : o*g.P+(oy+1)*g.OW]
 					if op.relu {
-						for ox, v := range src {
-							dst[ox] = max(v+bo, 0)
-						}
+						rblas.BiasReLU(dst, src, bo)
 					} else {
 						for ox, v := range src {
 							dst[ox] = v + bo

@@ -9,6 +9,8 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
+
+	rblas "recog/internal/blas"
 )
 
 // DenseOp is y = x W + b for x of N rows of D values (any shape whose first
@@ -46,9 +48,7 @@ func (op DenseOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value, err
 		}
 		blas32.Implementation().Sgemm(blas.NoTrans, blas.NoTrans, hi-lo, o, d, 1, x[lo*d:hi*d], d, w, o, 1, ys, o)
 		if op.relu {
-			for i, v := range ys {
-				ys[i] = max(v, 0)
-			}
+			rblas.BiasReLU(ys, ys, 0) // max(v+0, 0) = max(v, 0), bit for bit
 		}
 	})
 	return prealloc, nil

@@ -128,28 +128,8 @@ func (op MaxPoolGradOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Valu
 				// and clear only the cells no window covers.
 				for oy := 0; oy < g.OH; oy++ {
 					i0, i1 := 2*oy*g.W, (2*oy+1)*g.W
-					r0, r1 := in[i0:i0+2*g.OW], in[i1:i1+2*g.OW]
-					d0, d1 := d[i0:i0+2*g.OW], d[i1:i1+2*g.OW]
-					ys, gs := y[p*g.P+oy*g.OW:p*g.P+(oy+1)*g.OW], gy[p*g.P+oy*g.OW:p*g.P+(oy+1)*g.OW]
-					for ox, m := range ys {
-						// The first of the window's four cells that holds the
-						// maximum, without branches: conditional moves from the
-						// last candidate to the first, so the first match wins.
-						a, b := r0[2*ox:2*ox+2:2*ox+2], r1[2*ox:2*ox+2:2*ox+2]
-						k := 3
-						if b[0] == m {
-							k = 2
-						}
-						if a[1] == m {
-							k = 1
-						}
-						if a[0] == m {
-							k = 0
-						}
-						da, db := d0[2*ox:2*ox+2:2*ox+2], d1[2*ox:2*ox+2:2*ox+2]
-						da[0], da[1], db[0], db[1] = 0, 0, 0, 0
-						d[i0+2*ox+(k&1)+(k>>1)*g.W] = gs[ox] // cell k: row k/2, column k%2
-					}
+					o := p*g.P + oy*g.OW
+					rblas.MaxPoolGrad2x2(d[i0:], d[i1:], in[i0:], in[i1:], y[o:o+g.OW], gy[o:o+g.OW])
 					if g.W > 2*g.OW {
 						clear(d[i0+2*g.OW : i0+g.W])
 						clear(d[i1+2*g.OW : i1+g.W])

@@ -125,6 +125,7 @@ func main() {
 		dotKernel(c)
 	}
 	expConstTable()
+	maxPoolGrad2x2Kernel()
 	for _, is := range []isa{avx512, avx2} {
 		expKernel(is, false)
 		expKernel(is, true)
@@ -132,6 +133,7 @@ func main() {
 		reluMaskKernel(is)
 		adamKernel(is)
 		maxKernel(is)
+		biasReLUKernel(is)
 	}
 	Generate()
 }

@@ -279,10 +279,7 @@ func symvKernel(is isa) {
 // evaluates the same expressions.
 
 func reluMaskKernel(is isa) {
-	lanes := 8
-	if is.avx512 {
-		lanes = 16
-	}
+	lanes := is.f32Lanes()
 	name := "sreluMask" + is.name
 	TEXT(name, NOSPLIT, "func(gz, gy, y *float32, n int)")
 	Pragma("noescape")
@@ -320,10 +317,7 @@ func reluMaskKernel(is isa) {
 }
 
 func adamKernel(is isa) {
-	lanes := 8
-	if is.avx512 {
-		lanes = 16
-	}
+	lanes := is.f32Lanes()
 	name := "sadam" + is.name
 	TEXT(name, NOSPLIT, "func(w, grad, m, v *float32, n int, b1, omb1, b2, omb2, step, sc2, eps float32)")
 	Pragma("noescape")
@@ -379,10 +373,7 @@ func adamKernel(is isa) {
 // lanes where a is NaN are taken from a afterwards), for n a multiple of
 // the lanes.
 func maxKernel(is isa) {
-	lanes := 8
-	if is.avx512 {
-		lanes = 16
-	}
+	lanes := is.f32Lanes()
 	name := "smax" + is.name
 	TEXT(name, NOSPLIT, "func(dst, a, b *float32, n int)")
 	Pragma("noescape")
@@ -415,4 +406,169 @@ func maxKernel(is isa) {
 	Label("done")
 	VZEROUPPER()
 	RET()
+}
+
+// sbiasReLU<ISA>(dst, src, n, b): dst[i] = max(src[i]+b, 0) as Go computes
+// it: the sum rounded to float32, then VMAXPS(sum, +0), which gives +0 for
+// either zero, as Go's max does, and +0 for a NaN, which the lanes where
+// the sum is NaN then replace. The AVX-512 kernel takes any n (the last
+// vector through a mask), the AVX2 one n a multiple of 8.
+func biasReLUKernel(is isa) {
+	lanes := is.f32Lanes()
+	name := "sbiasReLU" + is.name
+	TEXT(name, NOSPLIT, "func(dst, src *float32, n int, b float32)")
+	Pragma("noescape")
+	if is.avx512 {
+		Doc(fmt.Sprintf("%s sets dst[i] = max(src[i]+b, 0) (NaN if the sum is) for i < n (see ../vmath32.go).", name))
+	} else {
+		Doc(fmt.Sprintf("%s sets dst[i] = max(src[i]+b, 0) (NaN if the sum is) for i < n, n a multiple of %d (see ../vmath32.go).", name, lanes))
+	}
+	dst, src, n := GP64(), GP64(), GP64()
+	Load(Param("dst"), dst)
+	Load(Param("src"), src)
+	Load(Param("n"), n)
+	v := is.vec
+	B, Z, X, M, U := v(0), v(1), v(2), v(3), v(4)
+	VBROADCASTSS(addr("b"), B)
+	VXORPS(Z, Z, Z)
+	// one vector X = src + b (loaded or already in X) to M and on to dst
+	relu := func() {
+		VMAXPS(Z, X, M) // X > 0 ? X : +0
+		if is.avx512 {
+			VCMPPS(U8(3), X, X, K1) // unordered: the sum is NaN
+			VMOVUPS(X, K1, M)
+		} else {
+			VCMPPS(U8(3), X, X, U)
+			VBLENDVPS(U, X, M, M)
+		}
+	}
+	CMPQ(n, U8(lanes))
+	JB(LabelRef("tail"))
+	Label("loop")
+	VADDPS(Mem{Base: src}, B, X)
+	relu()
+	VMOVUPS(M, Mem{Base: dst})
+	ADDQ(U8(4*lanes), src)
+	ADDQ(U8(4*lanes), dst)
+	SUBQ(U8(lanes), n)
+	CMPQ(n, U8(lanes))
+	JAE(LabelRef("loop"))
+	Label("tail")
+	if is.avx512 {
+		TESTQ(n, n)
+		JZ(LabelRef("done"))
+		ones, t := GP32(), GP32()
+		MOVL(U32(1<<lanes-1), ones)
+		BZHIL(n.As32(), ones, t)
+		KMOVW(t, K2)
+		VMOVUPS_Z(Mem{Base: src}, K2, X)
+		VADDPS(B, X, X)
+		relu()
+		VMOVUPS(M, K2, Mem{Base: dst})
+	}
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// smaxPoolGrad2x2AVX512(d0, d1, r0, r1, y, gy, n): the gradient of a 2x2,
+// stride-2 max-pool over one pair of input rows, n windows (any n), 8 at a
+// time. Window w has the cells r0[2w], r0[2w+1], r1[2w], r1[2w+1]; gy[w]
+// goes to the first of them equal to y[w] (the last if none is) and 0 to
+// the other three, in d0 and d1. y and gy are spread to the 16 lanes of
+// their window's cells (VPERMPS by pool2idx), compared with the cells
+// (K1, K2: one bit per cell), and the first match of each window is picked
+// from those bits in general registers, with E = 0x5555 the bits of the
+// even cells:
+//
+//	a0 = K1 & E, a1 = K1>>1 & E, b0 = K2 & E
+//	row 0 gets gy at a0 | (a1 &^ a0)<<1
+//	row 1 gets gy at b0 &^ (a0|a1) | (E &^ (a0|a1|b0))<<1
+func maxPoolGrad2x2Kernel() {
+	idx := GLOBL("pool2idx", RODATA|NOPTR)
+	for l := 0; l < 16; l++ {
+		DATA(4*l, U32(l/2))
+	}
+	TEXT("smaxPoolGrad2x2AVX512", NOSPLIT, "func(d0, d1, r0, r1, y, gy *float32, n int)")
+	Pragma("noescape")
+	Doc("smaxPoolGrad2x2AVX512 writes the gradient of n 2x2 max-pool windows over the rows r0, r1 to d0, d1 (see ../vmath32.go).")
+	d0, d1, r0, r1, y, gy, n := GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
+	for _, p := range []struct {
+		name string
+		r    GPVirtual
+	}{{"d0", d0}, {"d1", d1}, {"r0", r0}, {"r1", r1}, {"y", y}, {"gy", gy}, {"n", n}} {
+		Load(Param(p.name), p.r)
+	}
+	IDX, R0, R1, YS, GS, YY, GG, T := Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7
+	VMOVUPS(idx, IDX)
+	ones, w, cells, a, b, a0, a1, b0, s, e := GP32(), GP32(), GP32(), GP32(), GP32(), GP32(), GP32(), GP32(), GP32(), GP32()
+	MOVL(U32(0xffff), ones)
+	MOVL(U32(0x5555), e)
+	TESTQ(n, n)
+	JZ(LabelRef("done"))
+	Label("loop")
+	// w windows this step (8, or the n left), 2w cells: the masks K3 (y, gy)
+	// and K4 (the cells).
+	MOVL(U32(8), w)
+	CMPQ(n, U8(8))
+	CMOVLLT(n.As32(), w)
+	BZHIL(w, ones, a)
+	KMOVW(a, K3)
+	MOVL(w, cells)
+	ADDL(cells, cells)
+	BZHIL(cells, ones, b)
+	KMOVW(b, K4)
+	VMOVUPS_Z(Mem{Base: r0}, K4, R0)
+	VMOVUPS_Z(Mem{Base: r1}, K4, R1)
+	VMOVUPS_Z(Mem{Base: y}, K3, YS)
+	VMOVUPS_Z(Mem{Base: gy}, K3, GS)
+	VPERMPS(YS, IDX, YY)
+	VPERMPS(GS, IDX, GG)
+	VCMPPS(U8(0), YY, R0, K1) // r0 == y (ordered: never for NaN)
+	VCMPPS(U8(0), YY, R1, K2)
+	KMOVW(K1, a)
+	KMOVW(K2, b)
+	MOVL(a, a0)
+	ANDL(e, a0)
+	MOVL(a, a1)
+	SHRL(U8(1), a1)
+	ANDL(e, a1)
+	MOVL(b, b0)
+	ANDL(e, b0)
+	Comment("row 0: a0 | (a1 &^ a0) << 1")
+	ANDNL(a1, a0, s) // s = ^a0 & a1
+	ADDL(s, s)
+	ORL(a0, s)
+	KMOVW(s, K5)
+	VMOVUPS_Z(GG, K5, T)
+	VMOVUPS(T, K4, Mem{Base: d0})
+	Comment("row 1: b0 &^ (a0|a1) | (E &^ (a0|a1|b0)) << 1")
+	ORL(a1, a0) // a0 = a0|a1
+	ANDNL(b0, a0, s)
+	ORL(b0, a0)
+	ANDNL(e, a0, a)
+	ADDL(a, a)
+	ORL(a, s)
+	KMOVW(s, K5)
+	VMOVUPS_Z(GG, K5, T)
+	VMOVUPS(T, K4, Mem{Base: d1})
+	ADDQ(U8(64), r0)
+	ADDQ(U8(64), r1)
+	ADDQ(U8(64), d0)
+	ADDQ(U8(64), d1)
+	ADDQ(U8(32), y)
+	ADDQ(U8(32), gy)
+	SUBQ(U8(8), n)
+	JG(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// f32Lanes is the number of float32 lanes of the ISA's vectors.
+func (is isa) f32Lanes() int {
+	if is.avx512 {
+		return 16
+	}
+	return 8
 }
