@@ -180,6 +180,10 @@ func (ks *kernelSet[T]) packsA(tA bool, k int) bool { return ks.packAll || tA &&
 // kernels would read past it (not the AVX-512 ones). The portable kernel
 // takes packed A and B only (packAll).
 func gemmSerial[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	if ks.small(tA, tB, m, n, k, ldb) {
+		gemmSmall(ks, tA, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	mr, nr, lanes := ks.mr, ks.nr(), ks.lanes
 	packB := ks.packsB(tB, m, k, ldb)
 	kb := min(k, ks.kc)
@@ -254,7 +258,7 @@ func gemmSerial[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a 
 						ap, rs, cs, first, rows, i := blk.panelA(ir)
 						for jr := 0; jr < nc; {
 							bp, rsb, nv, cols := blk.panelB(jr)
-							ks.kern[nv-1](kc, ap, rs, cs, bp, rsb, &c[(ic+i)*ldc+jc+jr], ldc, alpha, bt, first, rows, cols)
+							ks.kern[nv-1](kc, ap, rs, cs, bp, rsb, &c[(ic+i)*ldc+jc+jr], ldc, alpha, bt, first, rows, cols, 1)
 							jr += cols
 						}
 					}
@@ -268,12 +272,50 @@ func gemmSerial[T float](ks *kernelSet[T], tA, tB bool, m, n, k int, alpha T, a 
 					bp, rsb, nv, cols := blk.panelB(jr)
 					for ir := 0; ir < mc; ir += mr {
 						ap, rs, cs, first, rows, i := blk.panelA(ir)
-						ks.kern[nv-1](kc, ap, rs, cs, bp, rsb, &c[(ic+i)*ldc+jc+jr], ldc, alpha, bt, first, rows, cols)
+						ks.kern[nv-1](kc, ap, rs, cs, bp, rsb, &c[(ic+i)*ldc+jc+jr], ldc, alpha, bt, first, rows, cols, 1)
 					}
 					jr += cols
 				}
 			}
 		}
+	}
+}
+
+// small reports whether gemmSmall computes the product: it fits one block
+// (m ≤ mc, n ≤ nc, k ≤ kc), has at least MR rows, packs nothing (A and B
+// are read in place), and the family's kernels read no column of B past
+// the last (maskedB), so that a narrow last panel of B needs no packing
+// either.
+func (ks *kernelSet[T]) small(tA, tB bool, m, n, k, ldb int) bool {
+	return ks.maskedB && m >= ks.mr && m <= ks.mc && n <= ks.nc && k <= ks.kc &&
+		!ks.packsB(tB, m, k, ldb) && !ks.packsA(tA, k)
+}
+
+// gemmSmall is gemmSerial for the products that small accepts, most of
+// Q3's and Q5's (2-8 µs each): for each panel of columns of B, one kernel
+// call computes the tiles of every full panel of MR rows of A (np = m/MR)
+// and a second one the last m mod MR rows, moved up over the panel before
+// as in gemmSerial. Each element is summed as gemmSerial sums it. (These
+// products spent about an eighth of their time in gemmSerial's loops and
+// in a call per tile.)
+func gemmSmall[T float](ks *kernelSet[T], tA bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	mr := ks.mr
+	// A's element (i, l) is at a[i·rsa + l·csa].
+	rsa, csa := lda, 1
+	if tA {
+		rsa, csa = 1, lda
+	}
+	full, last := m/mr, m%mr
+	for jr := 0; jr < n; {
+		nv := ks.panelVectors(n - jr)
+		cols := min(nv*ks.lanes, n-jr)
+		kern := ks.kern[nv-1]
+		kern(k, &a[0], rsa, csa, &b[jr], ldb, &c[jr], ldc, alpha, beta, 0, mr, cols, full)
+		if last > 0 {
+			i := m - mr
+			kern(k, &a[i*rsa], rsa, csa, &b[jr], ldb, &c[i*ldc+jr], ldc, alpha, beta, mr-last, mr, cols, 1)
+		}
+		jr += cols
 	}
 }
 

@@ -24,7 +24,12 @@ type float interface{ ~float32 | ~float64 }
 // k ≥ 1, 0 ≤ r0 < mr ≤ MR and (nv-1)·lanes < nr ≤ nv·lanes. The sum over l runs
 // in order, one accumulator per element, so the value of an element does
 // not depend on the position of its tile or on the strides.
-type microKernel[T float] func(k int, a *T, rsa, csa int, b *T, rsb int, c *T, ldc int, alpha, beta T, r0, mr, nr int)
+//
+// With np > 1 it computes np such tiles, one below the other: tile p reads
+// A from a + p·MR·rsa and writes C from c + p·MR·ldc (so A is read in place,
+// not packed), each with the same r0, mr and nr. Small products run a
+// column of tiles in one call (gemmSmall).
+type microKernel[T float] func(k int, a *T, rsa, csa int, b *T, rsb int, c *T, ldc int, alpha, beta T, r0, mr, nr, np int)
 
 // dotKernel sets dst[3i+j] = Σ_{l<k} a[i·lda+l]·b[j·ldb+l] for i < the
 // family's dotMR, j < 3 and k ≥ 1 (rows of A and of B, each contiguous
@@ -127,9 +132,10 @@ func (ks *kernelSet[T]) putWorkspace(w *workspace[T]) {
 const portableMR, portableNR = 2, 4
 
 // portableKernel is the microKernel in Go for any CPU: a 2x4 tile in 8
-// local accumulators, from packed panels (its family has packAll).
-func portableKernel[T float](k int, a *T, rsa, csa int, b *T, rsb int, c *T, ldc int, alpha, beta T, r0, mr, nr int) {
-	if rsa != 1 || csa != portableMR || rsb != portableNR {
+// local accumulators, from packed panels (its family has packAll), one
+// tile per call (np = 1).
+func portableKernel[T float](k int, a *T, rsa, csa int, b *T, rsb int, c *T, ldc int, alpha, beta T, r0, mr, nr, np int) {
+	if rsa != 1 || csa != portableMR || rsb != portableNR || np != 1 {
 		panic("blas: the portable kernel takes packed panels only")
 	}
 	ap := unsafe.Slice(a, portableMR*k)

@@ -17,17 +17,17 @@ func dpackTAVX512(dst *float64, ldd int, src *float64, lds int, rows int, cnt in
 // sgemmAVX512x1 computes a 8x16 tile of C = alpha·A·B + beta·C (see gen.go).
 //
 //go:noescape
-func sgemmAVX512x1(k int, a *float32, rsa int, csa int, b *float32, rsb int, c *float32, ldc int, alpha float32, beta float32, r0 int, mr int, nr int)
+func sgemmAVX512x1(k int, a *float32, rsa int, csa int, b *float32, rsb int, c *float32, ldc int, alpha float32, beta float32, r0 int, mr int, nr int, np int)
 
 // sgemmAVX512x2 computes a 8x32 tile of C = alpha·A·B + beta·C (see gen.go).
 //
 //go:noescape
-func sgemmAVX512x2(k int, a *float32, rsa int, csa int, b *float32, rsb int, c *float32, ldc int, alpha float32, beta float32, r0 int, mr int, nr int)
+func sgemmAVX512x2(k int, a *float32, rsa int, csa int, b *float32, rsb int, c *float32, ldc int, alpha float32, beta float32, r0 int, mr int, nr int, np int)
 
 // sgemmAVX512x3 computes a 8x48 tile of C = alpha·A·B + beta·C (see gen.go).
 //
 //go:noescape
-func sgemmAVX512x3(k int, a *float32, rsa int, csa int, b *float32, rsb int, c *float32, ldc int, alpha float32, beta float32, r0 int, mr int, nr int)
+func sgemmAVX512x3(k int, a *float32, rsa int, csa int, b *float32, rsb int, c *float32, ldc int, alpha float32, beta float32, r0 int, mr int, nr int, np int)
 
 // sdotNTAVX512 sets dst[3i+j] = Σ_{l<k} a[i·lda+l]·b[j·ldb+l] for i < 8, j < 3 and k ≥ 1, rows past rows and cols repeating the last (see asm/dot.go).
 //
@@ -37,17 +37,17 @@ func sdotNTAVX512(k int, a *float32, lda int, rows int, b *float32, ldb int, col
 // dgemmAVX512x1 computes a 8x8 tile of C = alpha·A·B + beta·C (see gen.go).
 //
 //go:noescape
-func dgemmAVX512x1(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *float64, ldc int, alpha float64, beta float64, r0 int, mr int, nr int)
+func dgemmAVX512x1(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *float64, ldc int, alpha float64, beta float64, r0 int, mr int, nr int, np int)
 
 // dgemmAVX512x2 computes a 8x16 tile of C = alpha·A·B + beta·C (see gen.go).
 //
 //go:noescape
-func dgemmAVX512x2(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *float64, ldc int, alpha float64, beta float64, r0 int, mr int, nr int)
+func dgemmAVX512x2(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *float64, ldc int, alpha float64, beta float64, r0 int, mr int, nr int, np int)
 
 // dgemmAVX512x3 computes a 8x24 tile of C = alpha·A·B + beta·C (see gen.go).
 //
 //go:noescape
-func dgemmAVX512x3(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *float64, ldc int, alpha float64, beta float64, r0 int, mr int, nr int)
+func dgemmAVX512x3(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *float64, ldc int, alpha float64, beta float64, r0 int, mr int, nr int, np int)
 
 // ddotNTAVX512 sets dst[3i+j] = Σ_{l<k} a[i·lda+l]·b[j·ldb+l] for i < 8, j < 3 and k ≥ 1, rows past rows and cols repeating the last (see asm/dot.go).
 //
@@ -57,17 +57,17 @@ func ddotNTAVX512(k int, a *float64, lda int, rows int, b *float64, ldb int, col
 // sgemmAVX2x1 computes a 4x8 tile of C = alpha·A·B + beta·C (see gen.go).
 //
 //go:noescape
-func sgemmAVX2x1(k int, a *float32, rsa int, csa int, b *float32, rsb int, c *float32, ldc int, alpha float32, beta float32, r0 int, mr int, nr int)
+func sgemmAVX2x1(k int, a *float32, rsa int, csa int, b *float32, rsb int, c *float32, ldc int, alpha float32, beta float32, r0 int, mr int, nr int, np int)
 
 // sgemmAVX2x2 computes a 4x16 tile of C = alpha·A·B + beta·C (see gen.go).
 //
 //go:noescape
-func sgemmAVX2x2(k int, a *float32, rsa int, csa int, b *float32, rsb int, c *float32, ldc int, alpha float32, beta float32, r0 int, mr int, nr int)
+func sgemmAVX2x2(k int, a *float32, rsa int, csa int, b *float32, rsb int, c *float32, ldc int, alpha float32, beta float32, r0 int, mr int, nr int, np int)
 
 // sgemmAVX2x3 computes a 4x24 tile of C = alpha·A·B + beta·C (see gen.go).
 //
 //go:noescape
-func sgemmAVX2x3(k int, a *float32, rsa int, csa int, b *float32, rsb int, c *float32, ldc int, alpha float32, beta float32, r0 int, mr int, nr int)
+func sgemmAVX2x3(k int, a *float32, rsa int, csa int, b *float32, rsb int, c *float32, ldc int, alpha float32, beta float32, r0 int, mr int, nr int, np int)
 
 // sdotNTAVX2 sets dst[3i+j] = Σ_{l<k} a[i·lda+l]·b[j·ldb+l] for i < 3, j < 3 and k ≥ 1, rows past rows and cols repeating the last (see asm/dot.go).
 //
@@ -77,17 +77,17 @@ func sdotNTAVX2(k int, a *float32, lda int, rows int, b *float32, ldb int, cols 
 // dgemmAVX2x1 computes a 4x4 tile of C = alpha·A·B + beta·C (see gen.go).
 //
 //go:noescape
-func dgemmAVX2x1(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *float64, ldc int, alpha float64, beta float64, r0 int, mr int, nr int)
+func dgemmAVX2x1(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *float64, ldc int, alpha float64, beta float64, r0 int, mr int, nr int, np int)
 
 // dgemmAVX2x2 computes a 4x8 tile of C = alpha·A·B + beta·C (see gen.go).
 //
 //go:noescape
-func dgemmAVX2x2(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *float64, ldc int, alpha float64, beta float64, r0 int, mr int, nr int)
+func dgemmAVX2x2(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *float64, ldc int, alpha float64, beta float64, r0 int, mr int, nr int, np int)
 
 // dgemmAVX2x3 computes a 4x12 tile of C = alpha·A·B + beta·C (see gen.go).
 //
 //go:noescape
-func dgemmAVX2x3(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *float64, ldc int, alpha float64, beta float64, r0 int, mr int, nr int)
+func dgemmAVX2x3(k int, a *float64, rsa int, csa int, b *float64, rsb int, c *float64, ldc int, alpha float64, beta float64, r0 int, mr int, nr int, np int)
 
 // ddotNTAVX2 sets dst[3i+j] = Σ_{l<k} a[i·lda+l]·b[j·ldb+l] for i < 3, j < 3 and k ≥ 1, rows past rows and cols repeating the last (see asm/dot.go).
 //

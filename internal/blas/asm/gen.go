@@ -26,6 +26,10 @@
 // MR rows of A may be read. The AVX-512 kernels load the last vector of a
 // row of B through a mask, so they read only the nr columns of B; the AVX2
 // kernels read all w.
+//
+// With np > 1 a kernel computes np such tiles one below the other, tile p
+// from a + p·MR·rsa and at c + p·MR·ldc, each as above: a column of tiles of
+// a small product whose A is read in place, in one call (gemmSmall).
 package main
 
 import (
@@ -164,7 +168,7 @@ func kernelName(c config, nv int) string {
 func kernel(c config, nv int) {
 	e, l, mr := c.elem, c.lanes(), c.mr
 	nr := nv * l
-	TEXT(kernelName(c, nv), NOSPLIT, fmt.Sprintf("func(k int, a *%[1]s, rsa, csa int, b *%[1]s, rsb int, c *%[1]s, ldc int, alpha, beta %[1]s, r0, mr, nr int)", e.goType))
+	TEXT(kernelName(c, nv), NOSPLIT, fmt.Sprintf("func(k int, a *%[1]s, rsa, csa int, b *%[1]s, rsb int, c *%[1]s, ldc int, alpha, beta %[1]s, r0, mr, nr, np int)", e.goType))
 	Pragma("noescape")
 	Doc(fmt.Sprintf("%s computes a %dx%d tile of C = alpha·A·B + beta·C (see gen.go).", kernelName(c, nv), mr, nr))
 
@@ -175,22 +179,26 @@ func kernel(c config, nv int) {
 		panic("too many registers")
 	}
 
-	k := Load(Param("k"), GP64())
 	shift := U8(log2(e.size))
+	// np panels of MR rows: panel p's A starts at a + p·MR·rsa (ap) and
+	// its tile of C at c + p·MR·ldc (cbase).
+	np, ap, cbase := GP64(), GP64(), GP64()
+	Load(Param("np"), np)
+	Load(Param("a"), ap)
+	Load(Param("c"), cbase)
 	// A's element (i, l) is at a + i·rsa + l·csa: rows 0-3 from a, rows
 	// 4-7 from a4 = a + 4·rsa, at offsets 0, rsa, 2·rsa and rsa3 = 3·rsa.
-	a, rsa, csa := GP64(), GP64(), GP64()
-	Load(Param("a"), a)
+	rsa, csa := GP64(), GP64()
 	Load(Param("rsa"), rsa)
 	Load(Param("csa"), csa)
 	SHLQ(shift, rsa)
 	SHLQ(shift, csa)
 	rsa3 := GP64()
 	LEAQ(Mem{Base: rsa, Index: rsa, Scale: 2}, rsa3)
+	a := GP64()
 	var a4 GPVirtual
 	if mr > 4 {
 		a4 = GP64()
-		LEAQ(Mem{Base: a, Index: rsa, Scale: 4}, a4)
 	}
 	arow := func(i int) Mem {
 		base := a
@@ -209,21 +217,9 @@ func kernel(c config, nv int) {
 		}
 	}
 	// B's row l is at b + l·rsb.
-	b, rsb := GP64(), GP64()
-	Load(Param("b"), b)
+	rsb := GP64()
 	Load(Param("rsb"), rsb)
 	SHLQ(shift, rsb)
-
-	Comment("Zero the accumulators.")
-	for i := 0; i < mr; i++ {
-		for v := 0; v < nv; v++ {
-			if c.isa.avx512 {
-				VPXORD(acc(i, v), acc(i, v), acc(i, v))
-			} else {
-				VXORPS(acc(i, v), acc(i, v), acc(i, v))
-			}
-		}
-	}
 	cols := GP64()
 	Load(Param("nr"), cols)
 	if c.isa.avx512 {
@@ -237,6 +233,25 @@ func kernel(c config, nv int) {
 		}
 		BZHIL(t, ones, t)
 		KMOVW(t, K1)
+	}
+
+	Label("panel")
+	k := Load(Param("k"), GP64())
+	MOVQ(ap, a)
+	if mr > 4 {
+		LEAQ(Mem{Base: a, Index: rsa, Scale: 4}, a4)
+	}
+	b := Load(Param("b"), GP64())
+
+	Comment("Zero the accumulators.")
+	for i := 0; i < mr; i++ {
+		for v := 0; v < nv; v++ {
+			if c.isa.avx512 {
+				VPXORD(acc(i, v), acc(i, v), acc(i, v))
+			} else {
+				VXORPS(acc(i, v), acc(i, v), acc(i, v))
+			}
+		}
 	}
 
 	// step is one l: a row of B, then each row's element of A times it.
@@ -302,7 +317,8 @@ func kernel(c config, nv int) {
 	// Every register but the accumulators is free now.
 	alpha, beta, tmp, mask := c.isa.vec(mr*nv), c.isa.vec(mr*nv+1), c.isa.vec(mr*nv+2), c.isa.vec(mr*nv+3)
 	e.bcast(addr("alpha"), alpha)
-	cp := Load(Param("c"), GP64())
+	cp := GP64()
+	MOVQ(cbase, cp)
 	ldc := Load(Param("ldc"), GP64())
 	SHLQ(U8(log2(e.size)), ldc)
 	rows, first := GP64(), GP64()
@@ -354,8 +370,7 @@ func kernel(c config, nv int) {
 			ADDQ(ldc, cp)
 		}
 	}
-	VZEROUPPER()
-	RET()
+	JMP(LabelRef("next"))
 	Label("fullalpha1beta0")
 	for i := 0; i < mr; i++ {
 		for v := 0; v < nv; v++ {
@@ -365,8 +380,7 @@ func kernel(c config, nv int) {
 			ADDQ(ldc, cp)
 		}
 	}
-	VZEROUPPER()
-	RET()
+	JMP(LabelRef("next"))
 
 	Label("fullalpha")
 	TESTQ(bb, bb)
@@ -383,8 +397,7 @@ func kernel(c config, nv int) {
 			ADDQ(ldc, cp)
 		}
 	}
-	VZEROUPPER()
-	RET()
+	JMP(LabelRef("next"))
 	Label("fullbeta0")
 	for i := 0; i < mr; i++ {
 		for v := 0; v < nv; v++ {
@@ -396,8 +409,7 @@ func kernel(c config, nv int) {
 			ADDQ(ldc, cp)
 		}
 	}
-	VZEROUPPER()
-	RET()
+	JMP(LabelRef("next"))
 
 	// Partial tile: rows r0 to mr-1; the last vector's columns masked (the
 	// others are full, as nr > (nv-1)·L).
@@ -459,8 +471,7 @@ func kernel(c config, nv int) {
 			}
 		}
 		Label(fmt.Sprintf("done%v", withBeta))
-		VZEROUPPER()
-		RET()
+		JMP(LabelRef("next"))
 	}
 	TESTQ(bb, bb)
 	JZ(LabelRef("partialbeta0"))
@@ -468,6 +479,19 @@ func kernel(c config, nv int) {
 	partial(true)
 	Label("partialbeta0")
 	partial(false)
+
+	// The next panel, if any: A MR rows on, C MR rows down.
+	Label("next")
+	DECQ(np)
+	JZ(LabelRef("done"))
+	LEAQ(Mem{Base: ap, Index: rsa, Scale: uint8(mr)}, ap)
+	ldcp := Load(Param("ldc"), GP64())
+	SHLQ(U8(log2(e.size)+log2(mr)), ldcp)
+	ADDQ(ldcp, cbase)
+	JMP(LabelRef("panel"))
+	Label("done")
+	VZEROUPPER()
+	RET()
 }
 
 // addr is the memory operand of the active function's parameter name.
