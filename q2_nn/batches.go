@@ -54,17 +54,30 @@ func RandomBatches(x, y *mat.Dense, batchSize int, rng *rand.Rand) ([]Batch, err
 	}
 	out := make([]Batch, len(idx))
 	for b, rows := range idx {
-		out[b] = Batch{X: gather(nil, x, rows, dx), Y: gather(nil, y, rows, dy)}
+		out[b] = Batch{X: gather(nil, x, rows, dx, dx), Y: gather(nil, y, rows, dy, dy)}
 	}
 	return out, nil
 }
 
-// gather copies rows of src into dst (resized to len(rows) x cols).
-func gather(dst, src *mat.Dense, rows []int, cols int) *mat.Dense {
-	dst = resize(dst, len(rows), cols)
-	for i, k := range rows {
-		copy(dst.RawRowView(i), src.RawRowView(k))
+// gather copies rows of src into dst, made len(rows) x cols with its rows
+// stride ≥ cols values apart, reusing dst's storage when it holds enough.
+func gather(dst, src *mat.Dense, rows []int, cols, stride int) *mat.Dense {
+	var buf []float64
+	if dst != nil {
+		buf = dst.RawMatrix().Data
 	}
+	need := (len(rows)-1)*stride + cols
+	if cap(buf) < need {
+		buf = make([]float64, need)
+	}
+	raw := blas64.General{Rows: len(rows), Cols: cols, Stride: stride, Data: buf[:need]}
+	for i, k := range rows {
+		copy(raw.Data[i*stride:i*stride+cols], src.RawRowView(k))
+	}
+	if dst == nil {
+		dst = new(mat.Dense)
+	}
+	dst.SetRawMatrix(raw)
 	return dst
 }
 
@@ -92,8 +105,8 @@ func (p *prefetch) start(ds *data.Dataset, rows []int) {
 	_, dx := ds.X.Dims()
 	_, dy := ds.Y.Dims()
 	go func() {
-		p.x[k] = gatherPadded(p.x[k], ds.X, rows, dx)
-		p.y[k] = gather(p.y[k], ds.Y, rows, dy)
+		p.x[k] = gather(p.x[k], ds.X, rows, dx, paddedStride(dx))
+		p.y[k] = gather(p.y[k], ds.Y, rows, dy, dy)
 		p.done <- struct{}{}
 	}()
 }
@@ -104,34 +117,18 @@ func (p *prefetch) wait() (x, y *mat.Dense) {
 	return p.x[p.cur], p.y[p.cur]
 }
 
-// gatherPadded is gather into rows one cache line (8 values) further apart
-// than cols when a row is a multiple of 1 KiB, as Q3's 1024 values are. The
-// weight gradient Xᵀ·dA reads the batch down its columns, a value of each
-// row per step of k: rows a multiple of 4 KiB apart fall in one set of the
-// L1 cache, which holds 12 of the 32, and the padding spreads them (that
-// product ran 15% faster, go test ./internal/blas -bench on 2026-12-03).
-// Each element of a product is summed in the same order whatever the
-// stride, so the results are the same.
-func gatherPadded(dst, src *mat.Dense, rows []int, cols int) *mat.Dense {
-	stride := cols
+// paddedStride returns the row stride of a batch of rows of cols values:
+// one cache line (8 values) more than cols when a row is a multiple of
+// 1 KiB, as Q3's 1024 values are. The weight gradient Xᵀ·dA reads the
+// batch down its columns, a value of each row per step of k: rows a
+// multiple of 4 KiB apart fall in one set of the L1 cache, which holds 12
+// of the 32, and the padding spreads them (that product ran 15% faster, go
+// test ./internal/blas -bench on 2026-12-03). Each element of a product is
+// summed in the same order whatever the stride, so the results are the
+// same.
+func paddedStride(cols int) int {
 	if cols*8%1024 == 0 {
-		stride += 8
+		return cols + 8
 	}
-	var buf []float64
-	if dst != nil {
-		buf = dst.RawMatrix().Data
-	}
-	need := (len(rows)-1)*stride + cols
-	if cap(buf) < need {
-		buf = make([]float64, need)
-	}
-	raw := blas64.General{Rows: len(rows), Cols: cols, Stride: stride, Data: buf[:need]}
-	for i, k := range rows {
-		copy(raw.Data[i*stride:i*stride+cols], src.RawRowView(k))
-	}
-	if dst == nil {
-		dst = new(mat.Dense)
-	}
-	dst.SetRawMatrix(raw)
-	return dst
+	return cols
 }

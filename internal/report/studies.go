@@ -50,6 +50,19 @@ var runFields = []string{"command", "commit", "date", "load"}
 // without a field, or a metrics.json that has a "run" key of its own is an
 // error naming the file.
 func LoadStudies(dir string) (map[string]any, error) {
+	return readDirMap(dir, func(path string, e os.DirEntry) (any, bool, error) {
+		if !e.IsDir() {
+			return nil, false, fmt.Errorf("%s: not a study folder (a study is a folder NAME with metrics.json and run.json)", path)
+		}
+		s, err := loadStudy(path)
+		return s, err == nil, err
+	})
+}
+
+// readDirMap reads the entries of dir (none when dir does not exist) and
+// returns, by entry name, the value load gives each entry it keeps (ok),
+// with the errors load returns for any of them joined.
+func readDirMap(dir string, load func(path string, e os.DirEntry) (v any, ok bool, err error)) (map[string]any, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return map[string]any{}, nil
@@ -60,16 +73,13 @@ func LoadStudies(dir string) (map[string]any, error) {
 	out := map[string]any{}
 	var errs []error
 	for _, e := range entries {
-		if !e.IsDir() {
-			errs = append(errs, fmt.Errorf("%s: not a study folder (a study is a folder NAME with metrics.json and run.json)", filepath.Join(dir, e.Name())))
-			continue
-		}
-		s, err := loadStudy(filepath.Join(dir, e.Name()))
+		v, ok, err := load(filepath.Join(dir, e.Name()), e)
 		if err != nil {
 			errs = append(errs, err)
-			continue
 		}
-		out[e.Name()] = s
+		if ok {
+			out[e.Name()] = v
+		}
 	}
 	return out, errors.Join(errs...)
 }
@@ -108,24 +118,16 @@ func loadStudy(dir string) (map[string]any, error) {
 // and deeper folders are not read; a missing dir is no golden files. A file
 // that is not JSON is an error naming it.
 func LoadGolden(dir string) (map[string]any, error) {
-	pkgs, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return map[string]any{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]any{}
-	var errs []error
-	for _, p := range pkgs {
-		if !p.IsDir() {
-			continue
+	return readDirMap(dir, func(path string, e os.DirEntry) (any, bool, error) {
+		if !e.IsDir() {
+			return nil, false, nil
 		}
-		files, err := filepath.Glob(filepath.Join(dir, p.Name(), "*.json"))
+		files, err := filepath.Glob(filepath.Join(path, "*.json"))
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		pkg := map[string]any{}
+		var errs []error
 		for _, f := range files {
 			v, err := readJSON(f)
 			if err != nil {
@@ -134,9 +136,8 @@ func LoadGolden(dir string) (map[string]any, error) {
 			}
 			pkg[strings.TrimSuffix(filepath.Base(f), ".json")] = v
 		}
-		out[p.Name()] = pkg
-	}
-	return out, errors.Join(errs...)
+		return pkg, true, errors.Join(errs...)
+	})
 }
 
 // readJSON reads the JSON value of the file at path; errors name the file.
