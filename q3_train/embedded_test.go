@@ -18,8 +18,8 @@ import (
 // model/nist36_mlp.safetensors, whose SHA-256 the README next to it records;
 // it reads as nn.LoadModel reads the file; it is the assignment's 1024 → 64
 // sigmoid → 36 softmax network trained by `recog q3`, with the NIST36 class
-// names (written before the metadata convention of internal/modelio, as one
-// comma-separated string, and read all the same).
+// names, in version 2 of the format (internal/modelio's metadata
+// convention; version 1 is read by the tests of q2_nn and modelio).
 func TestDefaultModel(t *testing.T) {
 	path := filepath.Join("model", DefaultModelFile)
 	b, err := os.ReadFile(path)
@@ -45,7 +45,7 @@ func TestDefaultModel(t *testing.T) {
 	require.Equal(t, []int{1024, 64, 36}, []int{net.In(), net.Layers[0].Out(), net.Out()})
 	require.Equal(t, "recog q3", h.Meta["trained_by"])
 	require.Equal(t, nn.ModelName, h.Model)
-	require.Equal(t, "1", h.Meta[nn.MetaVersion])
+	require.Equal(t, nn.ModelVersion, h.Meta[nn.MetaVersion])
 	require.Equal(t, data.NIST36Classes, h.Classes)
 
 	// Broken bytes fail with the name, not a panic.

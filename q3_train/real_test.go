@@ -180,9 +180,8 @@ func TestQ3_1_1_NIST36ShortGolden(t *testing.T) {
 // docs: 0.7928 and 0.7872). The same run is the training of the embedded
 // network (ModelConfig, q3_train/model/README.md's command): the model file
 // `recog q3 --save` writes for it is compared with the committed one, and
-// the differences, if any, are logged (the committed file predates the
-// metadata convention, so its metadata differs; the README says which
-// tensors must be equal). q4_ocr's TestQ4_4_Q3Network_Full reads the photos
+// the differences, if any, are logged (on this machine there were none
+// on 2026-12-03; the README says why they may appear on another CPU). q4_ocr's TestQ4_4_Q3Network_Full reads the photos
 // with the retrained network.
 func TestQ3_1_1_Full(t *testing.T) {
 	datatest.Full(t, "Q3: 50 epochs on NIST36, about 1 min")

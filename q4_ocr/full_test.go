@@ -16,10 +16,10 @@ import (
 // retrains the network that q3_train embeds with the command of
 // q3_train/model/README.md (train.ModelConfig: 50 epochs on NIST36), saves
 // it as `recog q3 --save` does, compares the file with the committed one
-// (logging the differences; the committed file predates the metadata
-// convention), and reads the four photos with the retrained file, one crop
-// at a time (`recog ocr --model FILE`): overall CER ≤ 0.15 (the committed
-// network: 0.125). A regression in Q3 thus reaches Q4.
+// (logging the differences, as TestQ3_1_1_Full does), and reads the four
+// photos with the retrained file, one crop at a time (`recog ocr --model
+// FILE`): overall CER ≤ 0.15 (the committed network: 0.125). A regression
+// in Q3 thus reaches Q4.
 func TestQ4_4_Q3Network_Full(t *testing.T) {
 	datatest.Full(t, "Q4 with the Q3 network: 50 epochs on NIST36, about 1 min")
 	sets := &data.Splits{}
