@@ -25,7 +25,9 @@
 // than MR rows is moved up over the panel before it (storing only its new
 // rows), or packed with zeros when m < MR. Packing buffers are kept for
 // reuse, so a product allocates nothing once warm (a product split over
-// goroutines allocates a few small objects).
+// goroutines allocates a few small objects). A product that fits one block
+// and packs nothing (most of Q3's and Q5's) runs each panel of columns of
+// C in one kernel call over all its panels of MR rows (gemmSmall).
 //
 // A product A·Bᵀ with at most 12 columns and k ≥ 128 (the weight gradient
 // of a convolution with one input channel: 9 columns, k = 676-900 pixels)
@@ -121,7 +123,8 @@
 // Debian: apt-get install libopenblas-dev), for blas64, blas32 and gorgonia,
 // as an option and a cross-check; Implementation stays callable, so that
 // BenchmarkGemm and scripts/bench_gemm.sh time ours and OpenBLAS side by
-// side in one binary. OpenBLAS keeps its own thread count
+// side in one binary (and BenchmarkGemmPaired in alternation, for the
+// products that both run on one thread). OpenBLAS keeps its own thread count
 // (OPENBLAS_NUM_THREADS, else one per CPU) unless SetThreads is called,
 // which sets both OpenBLAS's and ours. (The cgo calls live in the
 // subpackage openblas: a package with cgo cannot hold Go assembly.)
