@@ -92,8 +92,15 @@ func TestParseOCRModelHostile(t *testing.T) {
 		{"NaN", nan, `tensor "9.weight" holds NaN at index 6015`},
 		{"q2 sizes", edited(t, files["q3"], func(h map[string]any) { h["__metadata__"].(map[string]any)["sizes"] = "1024,2000000000,36" }),
 			`tensor "layer1.W" has shape [1024 64], want [1024 2000000000]`},
+		// The Q3 file (version 2 of the format) names its input size, which
+		// the sizes must agree with; a header changing both gets as far as
+		// the tensors' shapes.
 		{"q2 sizes overflowing", edited(t, files["q3"], func(h map[string]any) { h["__metadata__"].(map[string]any)["sizes"] = "3037000500,3037000500,36" }),
-			`tensor "layer1.W" has shape [1024 64], want [3037000500 3037000500]`},
+			`metadata "input" is [1024] but the first layer takes 3037000500 inputs`},
+		{"q2 sizes and input overflowing", edited(t, files["q3"], func(h map[string]any) {
+			h["__metadata__"].(map[string]any)["sizes"] = "3037000500,3037000500,36"
+			h["__metadata__"].(map[string]any)["input"] = "[3037000500]"
+		}), `tensor "layer1.W" has shape [1024 64], want [3037000500 3037000500]`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := heapAllocs()
