@@ -253,6 +253,26 @@ func TestGemmMatchesNaive(t *testing.T) {
 	})
 }
 
+// TestGemmSplitK: the products cut along k (splitsK: Aᵀ packed, k ≥
+// splitKMinK, a small C) match the triple loop for each transpose of B,
+// scalars that keep or drop C, and padded leading dimensions.
+func TestGemmSplitK(t *testing.T) {
+	forEachKernel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(7, 8))
+		for _, tB := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+			for i, ab := range [][2]float64{{1, 0}, {-0.7, 2}, {2, 1}} {
+				c := gemmCase{tA: blas.Trans, tB: tB, m: 45, n: 50, k: 4100, alpha: ab[0], beta: ab[1]}
+				if i == 1 {
+					c.padA, c.padB, c.padC = 3, 1, 5
+				}
+				require.True(t, active64.splitsK(true, c.m, c.n, c.k) && active32.splitsK(true, c.m, c.n, c.k), "%v is not cut along k", c)
+				check64(t, c, rng)
+				check32(t, c, rng)
+			}
+		}
+	})
+}
+
 // TestGemmConjTrans: ConjTrans means Trans for real matrices, as in gonum.
 func TestGemmConjTrans(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -273,7 +293,8 @@ func TestGemmThreadsBitIdentical(t *testing.T) {
 			{tA: blas.NoTrans, tB: blas.Trans, m: 900, n: 40, k: 300, alpha: 1, beta: 1},
 			{tA: blas.Trans, tB: blas.NoTrans, m: 1000, n: 40, k: 300, alpha: 2, beta: -1, padA: 3},
 			{tA: blas.Trans, tB: blas.Trans, m: 30, n: 1000, k: 300, alpha: 0.5, beta: 0, padB: 1},
-			{tA: blas.NoTrans, tB: blas.Trans, m: 1000, n: 9, k: 1000, alpha: 1, beta: 1, padA: 2}, // gemmDot
+			{tA: blas.NoTrans, tB: blas.Trans, m: 1000, n: 9, k: 1000, alpha: 1, beta: 1, padA: 2},    // gemmDot
+			{tA: blas.Trans, tB: blas.NoTrans, m: 40, n: 60, k: 5000, alpha: 1.5, beta: 0.5, padA: 3}, // gemmSplitK
 		} {
 			require.GreaterOrEqual(t, c.m*c.n*c.k, parallelMin, "%v runs on one goroutine", c)
 			a, b, cm := c.operands(rng)
