@@ -112,10 +112,11 @@ func gemmParallel[T float](ks *kernelSet[T], w int, splitM, tA, tB bool, m, n, k
 		}
 	} else if ks.packsA(tA, k) {
 		// Every share of the columns packs the whole of Aᵀ (m x k), so
-		// each share more packs it once more: Q6's Gram products XᵀX
-		// (k ≈ 10⁴) ran at 1.2 times their one-goroutine speed in eight
-		// shares on two goroutines, against 1.9 times for OpenBLAS. One
-		// share per goroutine.
+		// each share more packs it once more: one share per goroutine.
+		// (Q6's Gram products, with k ≈ 10⁴, ran at 1.2 times their
+		// one-goroutine speed in eight shares on two goroutines, against
+		// 1.9 times for OpenBLAS; they are now cut along k instead, see
+		// splitsK.)
 		chunks = w
 	}
 	runShares(chunks, w-1, func(t int) {
