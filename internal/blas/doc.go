@@ -64,7 +64,8 @@
 //
 // Threads is the number of goroutines one product may use: by default
 // GOMAXPROCS, else what SetThreads set. The work is split along m or n in
-// whole tiles, in a few shares per goroutine that each takes as it
+// whole tiles (a product with a long k and a small C, as Q6's Gram
+// products, is first cut into two halves of k; see splitsK), in a few shares per goroutine that each takes as it
 // finishes the one before (so a core slowed by other work takes fewer);
 // the calling goroutine is one of them, the others are helper goroutines
 // that stay ready (spinning) for 100 µs after a product, then park. A
@@ -83,9 +84,11 @@
 // split: the k blocks in order, and within a block one multiply-add per
 // step into one accumulator (fused, in the assembly kernels), then
 // C = alpha·sum + beta·C per block (beta·C rounded first; beta = 1 after
-// the first block). Goroutines only ever divide m and n, never k. So the
-// result is bit-identical whatever the number of threads, and from run to
-// run; it depends only on the kernel family (a product computed by the
+// the first block). Goroutines divide m and n; k is divided only for the
+// products splitsK accepts, always into the same two halves, the second
+// half's sum added to the first's C afterwards, whatever the number of
+// goroutines. So the result is bit-identical whatever the number of
+// threads, and from run to run; it depends only on the kernel family (a product computed by the
 // AVX-512, AVX2 or portable kernels can differ in the last bits). The
 // results differ from gonum's reference BLAS (gonum.Implementation) only by
 // rounding: the same products summed in another order, in the assembly
