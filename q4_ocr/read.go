@@ -31,17 +31,20 @@ var ErrTranscript = errors.New("not a transcript")
 const MaxTranscript = 1 << 20
 
 // Reader reads the text of a photo with one model: one crop at a time (Q4's
-// method, Probs.Classifier) or, with Words, a word at a time (ReadWords).
+// method, Probs.Classifier) or, with Words, a word at a time (ReadWords),
+// then with Lexicon (not nil) by lexicon decoding with margin Margin.
 type Reader struct {
-	Name  string // names the reader in tables and metrics ("q3", "emnist_words")
-	Model Probs
-	Words bool
+	Name    string // names the reader in tables and metrics ("q3", "emnist_words")
+	Model   Probs
+	Words   bool
+	Lexicon *Lexicon // with Words only
+	Margin  float64
 }
 
 // Read reads img.
 func (r Reader) Read(img image.Image) (*Result, error) {
 	if r.Words {
-		return ReadWords(img, r.Model)
+		return ReadWords(img, r.Model, r.Lexicon, r.Margin)
 	}
 	return Recognise(img, r.Model.Classifier())
 }

@@ -113,7 +113,13 @@ func (p Probs) Classifier() Classifier {
 // rest of the word says which it is: "T0" becomes "TO", while "1234567890"
 // stays digits. Words that mix letters and digits are not read correctly. See
 // docs/q7_autodiff.md#q714-ocr-with-the-emnist-cnn.
-func ReadWords(img image.Image, p Probs) (*Result, error) {
+//
+// With a lexicon (lex not nil), each word of two or more characters is then
+// replaced by the lexicon's most probable word of its length when that word
+// is at most margin nats less probable than the word read (lexicon
+// decoding, see Lexicon.correct): "CVT" becomes "CUT" when U was the
+// network's second choice for the V.
+func ReadWords(img image.Image, p Probs, lex *Lexicon, margin float64) (*Result, error) {
 	var probs [][]float64
 	c := ClassifierFunc(func(rows *mat.Dense) ([]string, error) {
 		var err error
@@ -140,6 +146,9 @@ func ReadWords(img image.Image, p Probs) (*Result, error) {
 				continue
 			}
 			wordRule(ln.Chars[start:j+1], probs[k+start:k+j+1], p.Labels)
+			if lex != nil {
+				lex.correct(ln.Chars[start:j+1], probs[k+start:k+j+1], p.Labels, margin)
+			}
 			start = j + 1
 		}
 		k += len(ln.Chars)

@@ -99,7 +99,7 @@ func BenchmarkSmallCNNReadDeep(b *testing.B) {
 	defer m.Close()
 	p := EMNISTProbs(m, nil)
 	for b.Loop() {
-		if _, err := ocr.ReadWords(img, p); err != nil {
+		if _, err := ocr.ReadWords(img, p, nil, 0); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -15,7 +15,7 @@ func init() {
 	register(command{
 		name:    "ocr",
 		summary: "Q4 read handwritten capitals and digits from photos",
-		usage:   "ocr PHOTO... [--model FILE|q3] [--words=false] [--boxes OUT.png] [--boxes-max PX] [--truth T.txt|DIR]",
+		usage:   "ocr PHOTO... [--model FILE|q3] [--words=false] [--lexicon=false] [--lexicon-margin NATS] [--boxes OUT.png] [--boxes-max PX] [--truth T.txt|DIR]",
 		run:     runOCR,
 	})
 }
@@ -24,6 +24,8 @@ func runOCR(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("ocr", helpText("ocr"), stderr)
 	model := fs.String("model", "", "model `FILE` saved by recog q3 --save or recog q7 emnist[-small|-plus|-ocr], or q3 for the embedded Q3 network (default: the embedded EMNIST CNN)")
 	words := fs.Bool("words", true, "read each word as all letters or all digits (the word rule)")
+	lexicon := fs.Bool("lexicon", true, "with the word rule, replace a word by the most probable English word of its length when it is nearly as probable (lexicon decoding)")
+	margin := fs.FloatRange("lexicon-margin", ocr.DefaultLexiconMargin, 0, 100, "how much less probable, in `NATS` of log-probability, an English word may be than the word read and still replace it")
 	boxes := fs.OutFile("boxes", "", ".png", "write the overlay of boxes and labels to `OUT.png` (OUT_<photo>.png for several photos)")
 	boxesMax := fs.IntRange("boxes-max", 2000, 0, ocr.MaxSide, "longer side of the overlay in `PX` (0: the photo's own size)")
 	truth := fs.String("truth", "", "transcript `T.txt` (one photo) or DIR of <photo>.txt transcripts: print CER and box recall/precision")
@@ -53,11 +55,20 @@ func runOCR(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--model: %w", err)
 	}
 	defer m.Close()
-	fmt.Fprintf(stderr, "recog ocr: model %s; %s\n", m.Desc, map[bool]string{true: "word rule on", false: "word rule off"}[*words])
+	reader := ocr.Reader{Model: m.Probs, Words: *words}
+	mode := "word rule off"
+	if *words {
+		mode = "word rule on; lexicon off"
+		if *lexicon {
+			reader.Lexicon, reader.Margin = ocr.DefaultLexicon(), *margin
+			mode = fmt.Sprintf("word rule on; lexicon on, margin %g", *margin)
+		}
+	}
+	fmt.Fprintf(stderr, "recog ocr: model %s; %s\n", m.Desc, mode)
 	var total ocr.Tally
 	var failed []error
 	for i, p := range reads {
-		r, err := ocr.Reader{Model: m.Probs, Words: *words}.ReadFile(p)
+		r, err := reader.ReadFile(p)
 		if err == nil {
 			err = printReading(stdout, r, i-len(failed), len(photos), overlays[i], *boxesMax)
 		}

@@ -283,9 +283,9 @@ func q7(task string) func(*Run) (*Output, error) {
 
 // emnistPhotos reads the Q4 photos with the EMNIST CNN of the q7_emnist
 // stage, crop by crop and with the word rule, and with the embedded EMNIST
-// CNN read as `recog ocr` reads by default (autodiff.OpenOCRModel(""): its
-// views of each crop) with the word rule, and scores them
-// (ocr.Compare).
+// CNN (autodiff.OpenOCRModel(""): its views of each crop) with the word
+// rule, without and with lexicon decoding (the second as `recog ocr` reads
+// by default), and scores them (ocr.Compare).
 func (r *Run) emnistPhotos() (*Output, error) {
 	photos, err := r.photosIn()
 	if err != nil {
@@ -298,7 +298,8 @@ func (r *Run) emnistPhotos() (*Output, error) {
 	defer def.Close()
 	em := autodiff.EMNISTProbs(r.emnist, nil)
 	c, err := ocr.Compare(photos, []ocr.Reader{{Model: em}, {Name: "words", Model: em, Words: true},
-		{Name: "default_words", Model: def.Probs, Words: true}})
+		{Name: "default_words", Model: def.Probs, Words: true},
+		{Name: "default_lexicon", Model: def.Probs, Words: true, Lexicon: ocr.DefaultLexicon(), Margin: ocr.DefaultLexiconMargin}})
 	if err != nil {
 		return nil, err
 	}
