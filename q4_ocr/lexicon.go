@@ -46,9 +46,12 @@ var defaultWords string
 // writes lexicon/words.txt from them, lexicon/COPYRIGHT is their licence).
 //
 // The list is taken as it is, one word per line, without NewLexicon's
-// checks (TestQ4_DefaultLexicon makes them): that halves the time of a
-// first reading.
-var DefaultLexicon = sync.OnceValue(func() *Lexicon { return lexiconOfLines(defaultWords) })
+// checks (TestQ4_4_DefaultLexicon makes them): 7.5-8.7 ms against 41-44 ms
+// through NewLexicon (go test -bench, 2026-12-03, load 1.1), which the
+// first reading of `recog ocr` pays.
+func DefaultLexicon() *Lexicon { return defaultLexicon() }
+
+var defaultLexicon = sync.OnceValue(func() *Lexicon { return lexiconOfLines(defaultWords) })
 
 // lexiconOfLines returns the lexicon of the words of s, one per line, taken
 // as they are.

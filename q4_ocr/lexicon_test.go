@@ -29,10 +29,10 @@ func charProbs(given map[string]float64) []float64 {
 	return p
 }
 
-// TestQ4_LexiconDecoding checks lexicon decoding on hand-made probabilities:
+// TestQ4_4_LexiconDecoding checks lexicon decoding on hand-made probabilities:
 // which word the lexicon puts in place of the word read, and when it leaves
 // the word alone.
-func TestQ4_LexiconDecoding(t *testing.T) {
+func TestQ4_4_LexiconDecoding(t *testing.T) {
 	lex := NewLexicon([]string{"CUT", "CAT", "IO", "GATE", "ZOO"})
 	for _, tc := range []struct {
 		name   string
@@ -72,9 +72,9 @@ func TestQ4_LexiconDecoding(t *testing.T) {
 	}
 }
 
-// TestQ4_LexiconLabelsWithoutALetter: a model whose labels lack a letter
+// TestQ4_4_LexiconLabelsWithoutALetter: a model whose labels lack a letter
 // (here Z) leaves every word as read.
-func TestQ4_LexiconLabelsWithoutALetter(t *testing.T) {
+func TestQ4_4_LexiconLabelsWithoutALetter(t *testing.T) {
 	labels := letterDigitLabels[:25] // A-Y
 	p := make([]float64, len(labels))
 	for k := range p {
@@ -85,18 +85,18 @@ func TestQ4_LexiconLabelsWithoutALetter(t *testing.T) {
 	require.Equal(t, []string{"C", "V", "T"}, chars)
 }
 
-// TestQ4_NewLexicon keeps words of two or more capitals A-Z, once each.
-func TestQ4_NewLexicon(t *testing.T) {
+// TestQ4_4_NewLexicon keeps words of two or more capitals A-Z, once each.
+func TestQ4_4_NewLexicon(t *testing.T) {
 	l := NewLexicon([]string{"CAT", "cat", "A", "C-T", "CAT", "DOG", "ÉTÉ", "NO"})
 	require.Equal(t, 3, l.Len())
 	require.Equal(t, []string{"CAT", "DOG"}, l.byLen[3])
 	require.Equal(t, []string{"NO"}, l.byLen[2])
 }
 
-// TestQ4_DefaultLexicon: the embedded list (lexicon/words.txt, written by
+// TestQ4_4_DefaultLexicon: the embedded list (lexicon/words.txt, written by
 // lexicon/gen.go) is sorted, each word once, capitals only, and every one
 // of its words is in the lexicon.
-func TestQ4_DefaultLexicon(t *testing.T) {
+func TestQ4_4_DefaultLexicon(t *testing.T) {
 	words := strings.Fields(defaultWords)
 	require.Len(t, words, 74956)
 	for i := 1; i < len(words); i++ {

@@ -132,7 +132,9 @@ var Rubric = []Item{
 	{"Q4.3", "Boxes on the photos", 5, Code, false, "docs/q4_ocr.md#results-on-the-four-photos",
 		tests("q4_ocr", "TestQ4_3_Photos", "TestQ4_3_HeldOutPages")},
 	{"Q4.4", "Read the text of the photos", 8, Code, false, "docs/q4_ocr.md#results",
-		[]Test{{"q4_ocr", "TestQ4_4_ReadPhotos"}, {"q4_ocr", "TestQ4_4_Q3Network_Full"}, {"q7_autodiff", "TestQ4_4_DefaultModel_Full"}}},
+		[]Test{{"q4_ocr", "TestQ4_4_ReadPhotos"}, {"q4_ocr", "TestQ4_4_LexiconDecoding"}, {"q4_ocr", "TestQ4_4_LexiconLabelsWithoutALetter"},
+			{"q4_ocr", "TestQ4_4_NewLexicon"}, {"q4_ocr", "TestQ4_4_DefaultLexicon"},
+			{"q4_ocr", "TestQ4_4_Q3Network_Full"}, {"q7_autodiff", "TestQ4_4_DefaultModel_Full"}}},
 
 	{"Q5.1.1", "The autoencoder", 8, Code, false, "docs/q5_autoencoder.md#network",
 		tests("q5_autoencoder", "TestQ5_1_1_NewShapes", "TestQ5_1_1_GradCheck", "TestQ5_1_1_GradCheckCatchesWrongDelta")},
