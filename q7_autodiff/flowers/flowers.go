@@ -95,6 +95,13 @@ type Config struct {
 	// block (then twice and four times as many); 0 means the assignment's
 	// 16.
 	ScratchWidth int
+	// Refit trains the final model on the training and validation images
+	// together, once a recipe has been chosen on validation: the usual last
+	// step of model selection (Goodfellow, Bengio and Courville, Deep
+	// Learning, §7.8). With no validation set left, every epoch runs to the
+	// end of the recipe's schedule and the last epoch's model is the one
+	// reported; validation numbers are NaN.
+	Refit bool
 }
 
 // assignmentWidth is the scratch CNN's first-block width of the assignment,
@@ -323,7 +330,11 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 			labels[i] = f.Class
 		}
 		fs.small = &nets.Data{X: make([]float32, len(files)*3*s*s), Shape: []int{3, s, s}, Labels: labels}
-		withMirror := m != nil && (k == 0 && cfg.FineTuneMirror || k > 0 && cfg.FineTuneTTA)
+		// Mirrored features: of the training images for FineTuneMirror (and
+		// of the validation images when they train too, Refit), of the
+		// validation and test images for FineTuneTTA.
+		trains := k == 0 || k == 1 && cfg.Refit
+		withMirror := m != nil && (trains && cfg.FineTuneMirror || k > 0 && cfg.FineTuneTTA)
 		if m != nil {
 			fs.feats = &nets.Data{X: make([]float32, len(files)*featSize), Shape: nets.ShapeAt(m, cfg.FineTuneFrom), Labels: labels}
 			if withMirror {
@@ -414,7 +425,9 @@ func (t *tracker) epoch(st nets.EpochStats) error {
 	}
 	t.run.TestAcc = append(t.run.TestAcc, acc)
 	t.run.TestLoss = append(t.run.TestLoss, loss)
-	if t.best == nil || st.ValidAcc > t.bestAcc || (st.ValidAcc == t.bestAcc && st.ValidLoss < t.bestLoss) {
+	// Without a validation set (Config.Refit) ValidAcc is NaN and the last
+	// epoch is kept.
+	if t.best == nil || math.IsNaN(st.ValidAcc) || st.ValidAcc > t.bestAcc || (st.ValidAcc == t.bestAcc && st.ValidLoss < t.bestLoss) {
 		t.best, t.bestAcc, t.bestLoss, t.run.BestEpoch = t.m.Snapshot(), st.ValidAcc, st.ValidLoss, st.Epoch
 	}
 	if t.progress != nil && t.test != nil {
@@ -517,7 +530,11 @@ func scratch(cfg Config, classes []string, sets [3]*flowerSplit, progress io.Wri
 	}
 	valid, test := cropData(sets[1].small, side, nil), cropData(sets[2].small, side, nil)
 	run := &ModelRun{Name: "CNN from scratch", Model: m, ParamsTrained: m.NumParams(), ParamsTotal: m.NumParams()}
-	ev, err := nets.NewEvaluator(m, valid.Len())
+	evalBatch := valid.Len()
+	if evalBatch == 0 { // Config.Refit: no validation set
+		evalBatch = test.Len()
+	}
+	ev, err := nets.NewEvaluator(m, evalBatch)
 	if err != nil {
 		return nil, err
 	}
@@ -594,6 +611,10 @@ func Run(cfg Config, progress io.Writer) (*Result, error) {
 	sets, err := loadFlowers(cfg, splits, sq, &res.Stages, progress)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Refit {
+		sets[0], sets[1] = refitSplits(sets[0], sets[1])
+		res.NumTrain, res.NumVal = len(sets[0].files), 0
 	}
 	if sq != nil {
 		sq.Close()

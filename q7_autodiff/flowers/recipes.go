@@ -164,11 +164,27 @@ func Plus(dataDir string) Recipe {
 	return Recipe{Name: "plus", Change: fmt.Sprintf("fine-tune row %d, scratch row %d", FineTunePlusRow, ScratchPlusRow), Config: c}
 }
 
+// Refit returns r trained again on the training and validation images
+// together (Config.Refit), named r.Name with "-refit" added: "plus" chosen
+// on validation, then fitted on all the labelled images it may use.
+func Refit(r Recipe) Recipe {
+	r.Name += "-refit"
+	r.Config.Recipe, r.Config.Refit = r.Name, true
+	r.Change += ", trained on the training and validation images"
+	return r
+}
+
 // Recipes returns every named recipe: the fine-tune's rows, the scratch
-// CNN's rows, "finetune-plus", "scratch-plus" and "plus".
+// CNN's rows, "finetune-plus", "scratch-plus" and "plus", and the three
+// "plus" recipes refitted on training and validation images ("-refit").
 func Recipes(dataDir string) []Recipe {
-	return append(append(FineTuneAblation(dataDir), ScratchAblation(dataDir)...),
-		FineTunePlus(dataDir), ScratchPlus(dataDir), Plus(dataDir))
+	plus := []Recipe{FineTunePlus(dataDir), ScratchPlus(dataDir), Plus(dataDir)}
+	out := append(FineTuneAblation(dataDir), ScratchAblation(dataDir)...)
+	out = append(out, plus...)
+	for _, r := range plus {
+		out = append(out, Refit(r))
+	}
+	return out
 }
 
 // RecipeNames returns the names of Recipes.
@@ -322,4 +338,26 @@ func softmax(z []float32) []float64 {
 		out[j] /= sum
 	}
 	return out
+}
+
+// refitSplits returns the split that Config.Refit trains on, the training
+// and validation images together (train's rows, then valid's), and an
+// empty validation split of the same shapes.
+func refitSplits(train, valid *flowerSplit) (*flowerSplit, *flowerSplit) {
+	cat := func(a, b *nets.Data) *nets.Data {
+		if a == nil || b == nil {
+			return nil
+		}
+		return &nets.Data{X: slices.Concat(a.X, b.X), Shape: a.Shape, Labels: slices.Concat(a.Labels, b.Labels)}
+	}
+	empty := func(a *nets.Data) *nets.Data {
+		if a == nil {
+			return nil
+		}
+		return &nets.Data{X: []float32{}, Shape: a.Shape, Labels: []int{}}
+	}
+	both := &flowerSplit{files: slices.Concat(train.files, valid.files),
+		feats: cat(train.feats, valid.feats), mirror: cat(train.mirror, valid.mirror), small: cat(train.small, valid.small)}
+	none := &flowerSplit{feats: empty(valid.feats), mirror: empty(valid.mirror), small: empty(valid.small)}
+	return both, none
 }

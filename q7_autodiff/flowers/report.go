@@ -30,6 +30,10 @@ type Metrics struct {
 	// ValidOnly says the test set was not evaluated (test numbers null).
 	Recipe    string `json:"recipe,omitempty"`
 	ValidOnly bool   `json:"valid_only,omitempty"`
+	// Refit says the models trained on the training and validation images
+	// together (Config.Refit): n_train counts both, n_valid is 0 and the
+	// validation numbers are null.
+	Refit bool `json:"refit,omitempty"`
 }
 
 // ModelMetrics are one model's numbers: the validation and test accuracy
@@ -60,7 +64,7 @@ func (r *Result) Metrics(cfg Config) Metrics {
 	def := DefaultConfig(cfg.DataDir)
 	m := Metrics{NTrain: r.NumTrain, NValid: r.NumVal, NTest: r.NumTest, BLAS: r.BLAS, Stages: r.Stages,
 		PerClass: cfg.PerClass, DefaultFineTuneEpochs: def.FineTuneEpochs, DefaultScratchEpochs: def.ScratchEpochs,
-		Chance: 1 / float64(len(r.Classes)), Recipe: cfg.Recipe, ValidOnly: cfg.ValidOnly}
+		Chance: 1 / float64(len(r.Classes)), Recipe: cfg.Recipe, ValidOnly: cfg.ValidOnly, Refit: cfg.Refit}
 	cfg.fill()
 	model := func(run *ModelRun, setup string) *ModelMetrics {
 		if run == nil {
@@ -105,9 +109,10 @@ func (r *Result) Figures() ([]viz.Figure, error) {
 				test = run.TestLoss
 			}
 			c := viz.Colour(2 * i)
-			series = append(series,
-				viz.Series{Name: label + " train", X: x, Y: h.Curve("train_" + f.measure), Color: c},
-				viz.Series{Name: label + " valid", X: x, Y: h.Curve("valid_" + f.measure), Color: c, Dashed: true})
+			series = append(series, viz.Series{Name: label + " train", X: x, Y: h.Curve("train_" + f.measure), Color: c})
+			if !math.IsNaN(h.Epochs[0].ValidAcc) { // NaN: no validation set (Config.Refit)
+				series = append(series, viz.Series{Name: label + " valid", X: x, Y: h.Curve("valid_" + f.measure), Color: c, Dashed: true})
+			}
 			if len(test) > 0 && !math.IsNaN(test[0]) { // NaN: a ValidOnly run, no test curve
 				series = append(series, viz.Series{Name: label + " test", X: x, Y: test, Color: viz.Colour(2*i + 1), Dashed: true})
 			}
