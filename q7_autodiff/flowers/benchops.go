@@ -47,7 +47,7 @@ func DecodeOp(dir string) (func() error, error) {
 		return nil, err
 	}
 	big, small := make([]float32, BenchImages*3*224*224), make([]float32, BenchImages*3*benchSide*benchSide)
-	return func() error { return Decode(files, 0, BenchImages, big, imageNetSide, small, benchSide) }, nil
+	return func() error { return Decode(files, 0, BenchImages, big, imageNetSide, small, benchSide, nil) }, nil
 }
 
 // SqueezeNetFeaturesOp returns the operation `recog bench` times as
@@ -70,7 +70,7 @@ func SqueezeNetFeaturesOp(dir string) (func() error, error) {
 		return nil, err
 	}
 	big, small := make([]float32, BenchImages*3*224*224), make([]float32, BenchImages*3*benchSide*benchSide)
-	if err := Decode(files, 0, BenchImages, big, imageNetSide, small, benchSide); err != nil {
+	if err := Decode(files, 0, BenchImages, big, imageNetSide, small, benchSide, nil); err != nil {
 		return nil, err
 	}
 	return func() error {

@@ -78,6 +78,12 @@ type Config struct {
 	// FineTuneCosine replaces the constant rate by a cosine schedule from
 	// FineTuneLR over FineTuneEpochs (nets.Cosine).
 	FineTuneCosine bool
+	// FineTuneTenCrop scores validation and test images by the mean of
+	// the class probabilities of ten views: the centre crop and the four
+	// corner crops of the resized image (nets.ImageNetFiveCrops), and their
+	// mirror images (eight more SqueezeNet passes per validation and test
+	// image). It implies FineTuneTTA.
+	FineTuneTenCrop bool
 	// ScratchAugment, if not zero, warps every training image of the
 	// scratch CNN at random each epoch (augment.Params.WarpChannels: the
 	// geometric part, rotation, scale, aspect, shear) before its random
@@ -227,6 +233,9 @@ type flowerSplit struct {
 	files  []data.ImageFile
 	feats  *nets.Data // SqueezeNet's features below layer FineTuneFrom (512 x 13 x 13 for the assignment's)
 	mirror *nets.Data // the features of the mirrored images (Config.FineTuneMirror, FineTuneTTA), else nil
+	// corners are the features of the four corner crops and of their
+	// mirror images, in that order (Config.FineTuneTenCrop), else nil.
+	corners []*nets.Data
 	small  *nets.Data // 3 x S' x S' images for the scratch CNN, S' = side + side/8
 }
 
@@ -258,7 +267,10 @@ func flowerFiles(files []data.ImageFile, perClass int) [3][]data.ImageFile {
 // b·256/224, b); b = 224: ImageNet's 256 and 224) when big is not nil and the
 // small input (nets.ImageNetPreprocess(img, s, s)) into small[i] for file i:
 // the decoding stage of Run (and of `recog bench --run q7/flowers-decode`).
-func Decode(files []data.ImageFile, lo, hi int, big []float32, b int, small []float32, s int) error {
+// When corners is not nil, it also gets the four corner crops of each
+// SqueezeNet input (nets.ImageNetFiveCrops): corner c of file i at
+// ((i−lo)·4 + c)·3b².
+func Decode(files []data.ImageFile, lo, hi int, big []float32, b int, small []float32, s int, corners []float32) error {
 	bigSize := 3 * b * b
 	errs := make([]error, hi-lo)
 	var wg sync.WaitGroup
@@ -278,7 +290,18 @@ func Decode(files []data.ImageFile, lo, hi int, big []float32, b int, small []fl
 				// 8-bit RGBA; doing it once (the same conversion) leaves them
 				// a plain copy.
 				img = imaging.Clone(img)
-				if big != nil {
+				switch {
+				case big != nil && corners != nil:
+					v, err := nets.ImageNetFiveCrops(img, b*256/imageNetSide, b)
+					if err != nil {
+						errs[i-lo] = fmt.Errorf("%s: %w", f.Path, err)
+						continue
+					}
+					copy(big[(i-lo)*bigSize:], v[0])
+					for c := range 4 {
+						copy(corners[((i-lo)*4+c)*bigSize:], v[c+1])
+					}
+				case big != nil:
 					x, err := nets.ImageNetPreprocess(img, b*256/imageNetSide, b)
 					if err != nil {
 						errs[i-lo] = fmt.Errorf("%s: %w", f.Path, err)
@@ -315,7 +338,7 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 	var out [3]*flowerSplit
 	s := cfg.ScratchSide + cfg.ScratchSide/8
 	const chunk = 64
-	var big []float32
+	var big, corners []float32
 	var featSize int
 	if m != nil {
 		big = make([]float32, chunk*m.InputSize())
@@ -334,17 +357,25 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 		// of the validation images when they train too, Refit), of the
 		// validation and test images for FineTuneTTA.
 		trains := k == 0 || k == 1 && cfg.Refit
-		withMirror := m != nil && (trains && cfg.FineTuneMirror || k > 0 && cfg.FineTuneTTA)
+		withMirror := m != nil && (trains && cfg.FineTuneMirror || k > 0 && (cfg.FineTuneTTA || cfg.FineTuneTenCrop))
+		withCorners := m != nil && cfg.FineTuneTenCrop && (k == 2 || k == 1 && !cfg.Refit)
+		corners = nil
 		if m != nil {
 			fs.feats = &nets.Data{X: make([]float32, len(files)*featSize), Shape: nets.ShapeAt(m, cfg.FineTuneFrom), Labels: labels}
 			if withMirror {
 				fs.mirror = &nets.Data{X: make([]float32, len(files)*featSize), Shape: fs.feats.Shape, Labels: labels}
 			}
+			if withCorners {
+				corners = make([]float32, 4*chunk*m.InputSize())
+				for range 8 {
+					fs.corners = append(fs.corners, &nets.Data{X: make([]float32, len(files)*featSize), Shape: fs.feats.Shape, Labels: labels})
+				}
+			}
 		}
 		for lo := 0; lo < len(files); lo += chunk {
 			hi := min(lo+chunk, len(files))
 			t0 := startStage()
-			if err := Decode(files, lo, hi, big, cfg.FineTuneSide, fs.small.X, s); err != nil {
+			if err := Decode(files, lo, hi, big, cfg.FineTuneSide, fs.small.X, s, corners); err != nil {
 				return out, err
 			}
 			t0.add(&st.Decode, &st.CPU.Decode)
@@ -362,6 +393,11 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 						return out, err
 					}
 					copy(fs.mirror.X[lo*featSize:], f)
+				}
+				if withCorners {
+					if err := cornerFeatures(m, corners, hi-lo, cfg, fs.corners, lo*featSize); err != nil {
+						return out, err
+					}
 				}
 				t0.add(&st.Features, &st.CPU.Features)
 			}
@@ -461,9 +497,16 @@ func fineTune(cfg Config, classes []string, sets [3]*flowerSplit, sq *nets.Model
 	}
 	run := &ModelRun{Name: "squeezenet1.1 fine-tuned", Model: m, ParamsTrained: m.NumParams(), ParamsTotal: sq.NumParams()}
 	eval := func(d *nets.Data) (float64, float64, error) { return nets.Evaluate(m, d) }
-	if cfg.FineTuneTTA {
-		eval = mirrorEval(func(d *nets.Data) ([]float32, error) { return m.Logits(d.X, d.Len()) },
-			map[*nets.Data]*nets.Data{sets[1].feats: sets[1].mirror, sets[2].feats: sets[2].mirror}, len(classes))
+	switch {
+	case cfg.FineTuneTenCrop:
+		views := map[*nets.Data][]*nets.Data{}
+		for _, s := range sets[1:] {
+			views[s.feats] = append([]*nets.Data{s.mirror}, s.corners...)
+		}
+		eval = viewsEval(func(d *nets.Data) ([]float32, error) { return m.Logits(d.X, d.Len()) }, views, len(classes))
+	case cfg.FineTuneTTA:
+		eval = viewsEval(func(d *nets.Data) ([]float32, error) { return m.Logits(d.X, d.Len()) },
+			map[*nets.Data][]*nets.Data{sets[1].feats: {sets[1].mirror}, sets[2].feats: {sets[2].mirror}}, len(classes))
 	}
 	opt := optimizer(cfg.FineTuneLR, cfg.FineTuneWeightDecay)
 	tr := &tracker{m: m, test: sets[2].feats, run: run, progress: progress, trainStart: time.Now(), eval: eval}
@@ -541,7 +584,7 @@ func scratch(cfg Config, classes []string, sets [3]*flowerSplit, progress io.Wri
 	defer ev.Close()
 	eval := ev.Evaluate
 	if cfg.ScratchTTA {
-		eval = mirrorEval(ev.Logits, map[*nets.Data]*nets.Data{valid: mirrorData(valid), test: mirrorData(test)}, len(classes))
+		eval = viewsEval(ev.Logits, map[*nets.Data][]*nets.Data{valid: {mirrorData(valid)}, test: {mirrorData(test)}}, len(classes))
 	}
 	tr := &tracker{m: m, eval: eval, test: test, run: run, progress: progress, trainStart: time.Now()}
 	if cfg.ValidOnly {
@@ -624,7 +667,7 @@ func Run(cfg Config, progress io.Writer) (*Result, error) {
 		}
 		t0.add(&res.Stages.FineTune, &res.Stages.CPU.FineTune)
 		for _, s := range sets {
-			s.feats, s.mirror = nil, nil
+			s.feats, s.mirror, s.corners = nil, nil, nil
 		}
 	}
 	if !cfg.SkipScratch {

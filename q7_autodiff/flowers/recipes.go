@@ -78,13 +78,18 @@ type step struct {
 }
 
 // ablation returns the rows "<prefix>-abl<i>": row 0 is DefaultConfig with
-// ValidOnly and skip set, each later row applies one more step.
-func ablation(dataDir, prefix string, skip func(*Config), steps []step) []Recipe {
+// ValidOnly and skip set, each later row applies one more step to the row
+// before, or, for a row i in on, to row on[i] (a later round that leaves
+// a change out).
+func ablation(dataDir, prefix string, skip func(*Config), steps []step, on map[int]int) []Recipe {
 	c := DefaultConfig(dataDir)
 	c.ValidOnly = true
 	skip(&c)
 	var rows []Recipe
 	for i, s := range steps {
+		if j, ok := on[i]; ok {
+			c = rows[j].Config
+		}
 		s.apply(&c)
 		r := Recipe{Name: fmt.Sprintf("%s-abl%d", prefix, i), Change: s.what, Config: c}
 		r.Config.Recipe = r.Name
@@ -98,7 +103,8 @@ func ablation(dataDir, prefix string, skip func(*Config), steps []step) []Recipe
 // images; mirror test-time averaging; AdamW weight decay
 // FineTuneWeightDecay; a cosine schedule from 2·10⁻³ over 60 epochs;
 // SqueezeNet input 288 x 288 instead of 224 x 224; the last fire module
-// (layer 12) trained too, from 5·10⁻⁴ over 20 epochs.
+// (layer 12) trained too, from 5·10⁻⁴ over 20 epochs; then, on row 5,
+// ten-crop test-time averaging.
 func FineTuneAblation(dataDir string) []Recipe {
 	return ablation(dataDir, "finetune", func(c *Config) { c.SkipScratch = true }, []step{
 		{"the assignment's settings (Adam 1e-3, 30 epochs)", func(*Config) {}},
@@ -114,7 +120,9 @@ func FineTuneAblation(dataDir string) []Recipe {
 			func(c *Config) {
 				c.FineTuneFrom, c.FineTuneLR, c.FineTuneEpochs = nets.SqueezeNetFeatureLayers-1, fineTuneFireLR, fineTuneFireEpochs
 			}},
-	})
+		{"on row 5 (row 6's change left out): ten-crop test-time averaging (centre and corners, and their mirrors)",
+			func(c *Config) { c.FineTuneTenCrop = true }},
+	}, map[int]int{7: 5})
 }
 
 // ScratchAblation lists the rows of the scratch CNN's ablation (the
@@ -132,7 +140,7 @@ func ScratchAblation(dataDir string) []Recipe {
 		}},
 		{fmt.Sprintf("AdamW weight decay %g", ScratchWeightDecay), func(c *Config) { c.ScratchWeightDecay = ScratchWeightDecay }},
 		{fmt.Sprintf("width %d (%d, %d, %d filters)", scratchWidth, scratchWidth, 2*scratchWidth, 4*scratchWidth), func(c *Config) { c.ScratchWidth = scratchWidth }},
-	})
+	}, nil)
 }
 
 // FineTunePlus returns the "finetune-plus" recipe: FineTuneAblation's row
@@ -161,6 +169,7 @@ func Plus(dataDir string) Recipe {
 	c.SkipFineTune, c.SkipScratch, c.ValidOnly, c.Recipe = false, false, false, "plus"
 	c.FineTuneEpochs, c.FineTuneLR, c.FineTuneBatch, c.FineTuneSide = ft.FineTuneEpochs, ft.FineTuneLR, ft.FineTuneBatch, ft.FineTuneSide
 	c.FineTuneMirror, c.FineTuneTTA, c.FineTuneWeightDecay, c.FineTuneCosine = ft.FineTuneMirror, ft.FineTuneTTA, ft.FineTuneWeightDecay, ft.FineTuneCosine
+	c.FineTuneFrom, c.FineTuneTenCrop = ft.FineTuneFrom, ft.FineTuneTenCrop
 	return Recipe{Name: "plus", Change: fmt.Sprintf("fine-tune row %d, scratch row %d", FineTunePlusRow, ScratchPlusRow), Config: c}
 }
 
@@ -232,7 +241,10 @@ func fineTuneSetup(c Config) string {
 	if c.FineTuneMirror {
 		s += ", mirrored training features"
 	}
-	if c.FineTuneTTA {
+	switch {
+	case c.FineTuneTenCrop:
+		s += ", ten-crop test-time averaging"
+	case c.FineTuneTTA:
 		s += ", mirror test-time averaging"
 	}
 	return s
@@ -287,42 +299,73 @@ func mirrorMix(feats, mirror *nets.Data, rng *rand.Rand) func(int) *nets.Data {
 	}
 }
 
-// mirrorEval returns an evaluation function (mean cross-entropy and
+// viewsEval returns an evaluation function (mean cross-entropy and
 // accuracy) that scores each set d by the mean of the class probabilities
-// softmax(logits) of d and of mirrors[d], its images mirrored: test-time
-// averaging over the two views. k is the number of classes.
-func mirrorEval(logits func(*nets.Data) ([]float32, error), mirrors map[*nets.Data]*nets.Data, k int) func(*nets.Data) (float64, float64, error) {
+// softmax(logits) of d and of each set of views[d], the same images seen
+// otherwise (mirrored, cropped elsewhere): test-time averaging over the
+// views. k is the number of classes.
+func viewsEval(logits func(*nets.Data) ([]float32, error), views map[*nets.Data][]*nets.Data, k int) func(*nets.Data) (float64, float64, error) {
 	return func(d *nets.Data) (float64, float64, error) {
-		md, ok := mirrors[d]
-		if !ok || md == nil {
-			return 0, 0, fmt.Errorf("flowers: no mirrored images for a set of %d", d.Len())
+		vs, ok := views[d]
+		if !ok || len(vs) == 0 || slices.Contains(vs, nil) {
+			return 0, 0, fmt.Errorf("flowers: no other views of a set of %d", d.Len())
 		}
-		var p [2][]float32
-		for v, set := range []*nets.Data{d, md} {
+		p := make([][]float32, 0, 1+len(vs))
+		for _, set := range append([]*nets.Data{d}, vs...) {
 			z, err := logits(set)
 			if err != nil {
 				return 0, 0, err
 			}
-			p[v] = z
+			p = append(p, z)
 		}
 		loss, correct := 0.0, 0
 		for i, l := range d.Labels {
-			a, b := softmax(p[0][i*k:(i+1)*k]), softmax(p[1][i*k:(i+1)*k])
+			mean := make([]float64, k)
+			for _, z := range p {
+				for j, v := range softmax(z[i*k : (i+1)*k]) {
+					mean[j] += v
+				}
+			}
 			best := 0
-			for j := range a {
-				a[j] = (a[j] + b[j]) / 2
-				if a[j] > a[best] {
+			for j := range mean {
+				mean[j] /= float64(len(p))
+				if mean[j] > mean[best] {
 					best = j
 				}
 			}
 			if best == l {
 				correct++
 			}
-			loss -= math.Log(max(a[l], math.SmallestNonzeroFloat64))
+			loss -= math.Log(max(mean[l], math.SmallestNonzeroFloat64))
 		}
 		n := float64(d.Len())
 		return loss / n, float64(correct) / n, nil
 	}
+}
+
+// cornerFeatures runs SqueezeNet's layers below cfg.FineTuneFrom (m) on
+// the four corner crops of n images (corners, as Decode writes them) and on
+// their mirror images, and copies the features of corner c to dst[c] and
+// those of its mirror to dst[4+c], at offset off.
+func cornerFeatures(m *nets.Model, corners []float32, n int, cfg Config, dst []*nets.Data, off int) error {
+	size := m.InputSize()
+	in := make([]float32, n*size)
+	for mirrored := range 2 {
+		for c := range 4 {
+			for i := range n {
+				copy(in[i*size:(i+1)*size], corners[(i*4+c)*size:])
+			}
+			if mirrored == 1 {
+				mirrorImages(in, cfg.FineTuneSide)
+			}
+			f, err := nets.LayerOutputs(m, in, n, cfg.FineTuneFrom, cfg.ExtractBatch, nil)
+			if err != nil {
+				return err
+			}
+			copy(dst[4*mirrored+c].X[off:], f)
+		}
+	}
+	return nil
 }
 
 // softmax returns the probabilities softmax(z), in float64.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"recog/internal/data"
 	"recog/internal/datatest"
 	"recog/q7_autodiff/nets"
 )
@@ -41,7 +42,7 @@ func TestAblationRowsAddOneChangeEach(t *testing.T) {
 		{"finetune", FineTuneAblation("d"), "SkipScratch", [][]string{
 			{"FineTuneMirror"}, {"FineTuneTTA"}, {"FineTuneWeightDecay"},
 			{"FineTuneEpochs", "FineTuneLR", "FineTuneCosine"}, {"FineTuneSide"},
-			{"FineTuneFrom", "FineTuneLR", "FineTuneEpochs"}}},
+			{"FineTuneFrom", "FineTuneLR", "FineTuneEpochs"}, {"FineTuneTenCrop"}}},
 		{"scratch", ScratchAblation("d"), "SkipFineTune", [][]string{
 			{"ScratchAugment"}, {"ScratchTTA"}, {"ScratchEpochs", "ScratchLR", "ScratchCosine"},
 			{"ScratchWeightDecay"}, {"ScratchWidth"}}},
@@ -57,7 +58,11 @@ func TestAblationRowsAddOneChangeEach(t *testing.T) {
 				require.True(t, r.Config.ValidOnly, r.Name)
 				require.NotEmpty(t, r.Change, r.Name)
 				if i > 0 {
-					require.ElementsMatch(t, tc.changes[i-1], changedFields(tc.rows[i-1].Config, r.Config), r.Name)
+					base := i - 1
+					if tc.name == "finetune" && i == 7 {
+						base = 5 // row 7 is on row 5
+					}
+					require.ElementsMatch(t, tc.changes[i-1], changedFields(tc.rows[base].Config, r.Config), r.Name)
 				}
 			}
 		})
@@ -90,7 +95,7 @@ func TestAblationRowsAddOneChangeEach(t *testing.T) {
 }
 
 // The mirror helpers: mirrorImages reverses every row of every channel,
-// mirrorMix takes each row from one of the two sets, mirrorEval averages
+// mirrorMix takes each row from one of the two sets, viewsEval averages
 // the two views' probabilities.
 func TestMirrorHelpers(t *testing.T) {
 	x := []float32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24}
@@ -124,14 +129,14 @@ func TestMirrorHelpers(t *testing.T) {
 	// class 1 strongly for the second: the average decides.
 	l0, l1 := float32(math.Log(0.9)), float32(math.Log(0.1))
 	logits := map[*nets.Data][]float32{d: {l0, l1, l0, l1}, m: {l0, l1, l1 - 5, l0}}
-	eval := mirrorEval(func(s *nets.Data) ([]float32, error) { return logits[s], nil }, map[*nets.Data]*nets.Data{d: m}, 2)
+	eval := viewsEval(func(s *nets.Data) ([]float32, error) { return logits[s], nil }, map[*nets.Data][]*nets.Data{d: {m}}, 2)
 	loss, acc, err := eval(d)
 	require.NoError(t, err)
 	p2 := (0.1 + 0.9/(0.9+0.1*math.Exp(-5))) / 2 // mean probability of class 1 for example 2
 	require.InDelta(t, 1.0, acc, 1e-12)
 	require.InDelta(t, -(math.Log(0.9)+math.Log(p2))/2, loss, 1e-6)
 	_, _, err = eval(m)
-	require.ErrorContains(t, err, "no mirrored images")
+	require.ErrorContains(t, err, "no other views")
 }
 
 // A tiny run of both models with every recipe option on (one image per
@@ -145,6 +150,7 @@ func TestRecipeOptionsTinyRun(t *testing.T) {
 	cfg := smallConfig(filepath.Dir(sq))
 	cfg.FineTuneEpochs = 2
 	cfg.ValidOnly, cfg.FineTuneMirror, cfg.FineTuneTTA, cfg.FineTuneWeightDecay, cfg.FineTuneCosine = true, true, true, 0.5, true
+	cfg.FineTuneTenCrop = true
 	cfg.ScratchAugment, cfg.ScratchTTA, cfg.ScratchWeightDecay, cfg.ScratchCosine, cfg.ScratchWidth = ScratchAugment, true, 0.05, true, 8
 	var runs [2][]float64
 	for k := range runs {
@@ -160,7 +166,7 @@ func TestRecipeOptionsTinyRun(t *testing.T) {
 		}
 		require.Equal(t, 8*3*9+8+16*8*9+16+32*16*9+32+32*8*8*128+128+128*17+17, r.Scratch.ParamsTrained, "width 8")
 		m := r.Metrics(cfg)
-		require.Contains(t, m.FineTune.Setup, "AdamW(lr=0.001, weight_decay=0.5), cosine from 0.001 over 2 epochs, mirrored training features, mirror test-time averaging")
+		require.Contains(t, m.FineTune.Setup, "AdamW(lr=0.001, weight_decay=0.5), cosine from 0.001 over 2 epochs, mirrored training features, ten-crop test-time averaging")
 		require.Contains(t, m.Scratch.Setup, "width 8, side 64")
 		require.Contains(t, m.Summary(), "not tested")
 		r.Close()
@@ -175,4 +181,54 @@ func TestRunRejectsFineTuneFrom(t *testing.T) {
 	cfg.FineTuneFrom = 14
 	_, err := Run(cfg, nil)
 	require.ErrorContains(t, err, "FineTuneFrom 14 is past SqueezeNet's feature layers 0..12")
+}
+
+// The -refit recipes are the plus recipes with Refit set, and refitSplits
+// puts the validation images after the training images and leaves an empty
+// validation split of the same shapes.
+func TestRefitRecipesAndSplits(t *testing.T) {
+	for _, base := range []Recipe{FineTunePlus("d"), ScratchPlus("d"), Plus("d")} {
+		r, err := LookupRecipe(base.Name+"-refit", "d")
+		require.NoError(t, err)
+		require.Equal(t, []string{"Refit"}, changedFields(base.Config, r.Config), r.Name)
+		require.Equal(t, r.Name, r.Config.Recipe)
+	}
+	d := func(x []float32, labels ...int) *nets.Data { return &nets.Data{X: x, Shape: []int{1, 1, 2}, Labels: labels} }
+	train := &flowerSplit{files: make([]data.ImageFile, 2), feats: d([]float32{1, 2, 3, 4}, 0, 1), small: d([]float32{5, 6, 7, 8}, 0, 1)}
+	valid := &flowerSplit{files: make([]data.ImageFile, 1), feats: d([]float32{9, 10}, 2), small: d([]float32{11, 12}, 2)}
+	both, none := refitSplits(train, valid)
+	require.Len(t, both.files, 3)
+	require.Equal(t, d([]float32{1, 2, 3, 4, 9, 10}, 0, 1, 2), both.feats)
+	require.Equal(t, d([]float32{5, 6, 7, 8, 11, 12}, 0, 1, 2), both.small)
+	require.Nil(t, both.mirror, "no mirrored features without FineTuneMirror")
+	require.Equal(t, 0, none.feats.Len())
+	require.Equal(t, []int{1, 1, 2}, none.small.Shape)
+	require.Equal(t, []float32{1, 2, 3, 4}, train.feats.X, "the training split is left as it was")
+}
+
+// A tiny refit run (one image per class and split, 2 epochs each): both
+// models train on the training and validation images, report the last
+// epoch's test accuracy and no validation numbers.
+func TestRefitTinyRun(t *testing.T) {
+	datatest.Trains(t, "SqueezeNet features of 51 flowers and their mirror images")
+	datatest.Dir(t, "flowers17")
+	sq := datatest.Dir(t, "squeezenet")
+	cfg := smallConfig(filepath.Dir(sq))
+	cfg.FineTuneEpochs = 2
+	cfg.Refit, cfg.FineTuneMirror, cfg.FineTuneTTA, cfg.ScratchTTA = true, true, true, true
+	r, err := Run(cfg, nil)
+	require.NoError(t, err)
+	defer r.Close()
+	require.Equal(t, [3]int{34, 0, 17}, [3]int{r.NumTrain, r.NumVal, r.NumTest})
+	m := r.Metrics(cfg)
+	require.True(t, m.Refit)
+	for _, mm := range []*ModelMetrics{m.FineTune, m.Scratch} {
+		require.True(t, math.IsNaN(mm.ValidAcc) && math.IsNaN(mm.LastValidAcc), "no validation set")
+		require.Equal(t, mm.Epochs, mm.BestEpoch, "the last epoch is reported")
+		require.False(t, math.IsNaN(mm.TestAcc))
+		require.Equal(t, mm.TestAccCurve[mm.Epochs-1], mm.TestAcc)
+	}
+	figs, err := r.Figures()
+	require.NoError(t, err)
+	require.Len(t, figs, 2)
 }

@@ -34,6 +34,36 @@ var (
 // The reference's choice is torchvision 0.14 on PIL: Resize(256) bilinear,
 // CenterCrop(224). See docs/q7_flowers.md#preprocessing.
 func ImageNetPreprocess(img image.Image, resize, crop int) ([]float32, error) {
+	r, err := imageNetResize(img, resize, crop)
+	if err != nil {
+		return nil, err
+	}
+	b := r.Bounds()
+	return imageNetCrop(r, roundHalfEven(float64(b.Dy()-crop)/2), roundHalfEven(float64(b.Dx()-crop)/2), crop), nil
+}
+
+// ImageNetFiveCrops returns five crop x crop views of img resized as
+// ImageNetPreprocess resizes it: the centre crop (ImageNetPreprocess's,
+// value for value), then the top-left, top-right, bottom-left and
+// bottom-right corners (torchvision's FiveCrop, centre first), each
+// normalised as ImageNetPreprocess normalises.
+func ImageNetFiveCrops(img image.Image, resize, crop int) ([5][]float32, error) {
+	var out [5][]float32
+	r, err := imageNetResize(img, resize, crop)
+	if err != nil {
+		return out, err
+	}
+	b := r.Bounds()
+	h, w := b.Dy(), b.Dx()
+	out[0] = imageNetCrop(r, roundHalfEven(float64(h-crop)/2), roundHalfEven(float64(w-crop)/2), crop)
+	for i, at := range [4][2]int{{0, 0}, {0, w - crop}, {h - crop, 0}, {h - crop, w - crop}} {
+		out[i+1] = imageNetCrop(r, at[0], at[1], crop)
+	}
+	return out, nil
+}
+
+// imageNetResize is step 1 of ImageNetPreprocess.
+func imageNetResize(img image.Image, resize, crop int) (*image.NRGBA, error) {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	if w <= 0 || h <= 0 || resize <= 0 || crop <= 0 || crop > resize {
@@ -45,8 +75,12 @@ func ImageNetPreprocess(img image.Image, resize, crop int) ([]float32, error) {
 	} else if h < w {
 		nw = int(float64(resize) * float64(w) / float64(h))
 	}
-	r := imaging.Resize(img, nw, nh, imaging.Linear)
-	top, left := roundHalfEven(float64(nh-crop)/2), roundHalfEven(float64(nw-crop)/2)
+	return imaging.Resize(img, nw, nh, imaging.Linear), nil
+}
+
+// imageNetCrop is step 3 of ImageNetPreprocess on the crop x crop square of
+// r at (top, left).
+func imageNetCrop(r *image.NRGBA, top, left, crop int) []float32 {
 	out := make([]float32, 3*crop*crop)
 	for i := 0; i < crop; i++ {
 		row := r.Pix[(top+i)*r.Stride+4*left:]
@@ -57,7 +91,7 @@ func ImageNetPreprocess(img image.Image, resize, crop int) ([]float32, error) {
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 func roundHalfEven(v float64) int { return int(math.RoundToEven(v)) }

@@ -39,3 +39,25 @@ func TestImageNetPreprocessCrop(t *testing.T) {
 	best := TopK(x[:224*224], 1)[0]
 	require.Equal(t, [2]int{50, 100}, [2]int{best / 224, best % 224})
 }
+
+// ImageNetFiveCrops: view 0 is ImageNetPreprocess's centre crop, value for
+// value, and a marker near each corner of a 300 x 256 image (resize 256 is
+// the identity) is at its place in that corner's 224 crop (the crops start
+// at rows 0 and 32, columns 0 and 76).
+func TestImageNetFiveCrops(t *testing.T) {
+	img := image.NewGray(image.Rect(0, 0, 300, 256))
+	markers := [4][2]int{{5, 7}, {5, 292}, {250, 7}, {250, 292}} // row, column: top-left, top-right, bottom-left, bottom-right
+	for _, p := range markers {
+		img.SetGray(p[1], p[0], color.Gray{255})
+	}
+	v, err := ImageNetFiveCrops(img, 256, 224)
+	require.NoError(t, err)
+	centre, err := ImageNetPreprocess(img, 256, 224)
+	require.NoError(t, err)
+	require.Equal(t, centre, v[0])
+	for c, at := range [4][2]int{{5, 7}, {5, 292 - 76}, {250 - 32, 7}, {250 - 32, 292 - 76}} {
+		require.Equal(t, at[0]*224+at[1], TopK(v[c+1][:224*224], 1)[0], "corner %d", c)
+	}
+	_, err = ImageNetFiveCrops(img, 64, 65)
+	require.Error(t, err)
+}
