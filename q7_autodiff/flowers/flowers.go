@@ -236,7 +236,7 @@ type flowerSplit struct {
 	// corners are the features of the four corner crops and of their
 	// mirror images, in that order (Config.FineTuneTenCrop), else nil.
 	corners []*nets.Data
-	small  *nets.Data // 3 x S' x S' images for the scratch CNN, S' = side + side/8
+	small   *nets.Data // 3 x S' x S' images for the scratch CNN, S' = side + side/8
 }
 
 // flowerFiles returns the files of each split (train, val, test), keeping

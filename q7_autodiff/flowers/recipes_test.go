@@ -193,7 +193,9 @@ func TestRefitRecipesAndSplits(t *testing.T) {
 		require.Equal(t, []string{"Refit"}, changedFields(base.Config, r.Config), r.Name)
 		require.Equal(t, r.Name, r.Config.Recipe)
 	}
-	d := func(x []float32, labels ...int) *nets.Data { return &nets.Data{X: x, Shape: []int{1, 1, 2}, Labels: labels} }
+	d := func(x []float32, labels ...int) *nets.Data {
+		return &nets.Data{X: x, Shape: []int{1, 1, 2}, Labels: labels}
+	}
 	train := &flowerSplit{files: make([]data.ImageFile, 2), feats: d([]float32{1, 2, 3, 4}, 0, 1), small: d([]float32{5, 6, 7, 8}, 0, 1)}
 	valid := &flowerSplit{files: make([]data.ImageFile, 1), feats: d([]float32{9, 10}, 2), small: d([]float32{11, 12}, 2)}
 	both, none := refitSplits(train, valid)
