@@ -340,9 +340,15 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 	const chunk = 64
 	var big, corners []float32
 	var featSize int
+	var features *nets.LayerRunner
 	if m != nil {
 		big = make([]float32, chunk*m.InputSize())
 		featSize = size(nets.ShapeAt(m, cfg.FineTuneFrom))
+		var err error
+		if features, err = nets.NewLayerRunner(m, cfg.FineTuneFrom, cfg.ExtractBatch); err != nil {
+			return out, err
+		}
+		defer features.Close()
 	}
 	done, total := 0, len(splits[0])+len(splits[1])+len(splits[2])
 	start := time.Now()
@@ -381,7 +387,7 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 			t0.add(&st.Decode, &st.CPU.Decode)
 			if m != nil {
 				t0 = startStage()
-				f, err := nets.LayerOutputs(m, big[:(hi-lo)*m.InputSize()], hi-lo, cfg.FineTuneFrom, cfg.ExtractBatch, nil)
+				f, err := features.Outputs(big[:(hi-lo)*m.InputSize()], hi-lo, nil)
 				if err != nil {
 					return out, err
 				}
@@ -389,13 +395,13 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 				if withMirror {
 					in := big[:(hi-lo)*m.InputSize()]
 					mirrorImages(in, cfg.FineTuneSide)
-					if f, err = nets.LayerOutputs(m, in, hi-lo, cfg.FineTuneFrom, cfg.ExtractBatch, nil); err != nil {
+					if f, err = features.Outputs(in, hi-lo, nil); err != nil {
 						return out, err
 					}
 					copy(fs.mirror.X[lo*featSize:], f)
 				}
 				if withCorners {
-					if err := cornerFeatures(m, corners, hi-lo, cfg, fs.corners, lo*featSize); err != nil {
+					if err := cornerFeatures(features, m.InputSize(), corners, hi-lo, cfg.FineTuneSide, fs.corners, lo*featSize); err != nil {
 						return out, err
 					}
 				}

@@ -343,12 +343,12 @@ func viewsEval(logits func(*nets.Data) ([]float32, error), views map[*nets.Data]
 	}
 }
 
-// cornerFeatures runs SqueezeNet's layers below cfg.FineTuneFrom (m) on
-// the four corner crops of n images (corners, as Decode writes them) and on
-// their mirror images, and copies the features of corner c to dst[c] and
-// those of its mirror to dst[4+c], at offset off.
-func cornerFeatures(m *nets.Model, corners []float32, n int, cfg Config, dst []*nets.Data, off int) error {
-	size := m.InputSize()
+// cornerFeatures runs SqueezeNet's layers below Config.FineTuneFrom (r)
+// on the four corner crops of n images (corners, as Decode writes them,
+// size values each, side x side) and on their mirror images, and copies the
+// features of corner c to dst[c] and those of its mirror to dst[4+c], at
+// offset off.
+func cornerFeatures(r *nets.LayerRunner, size int, corners []float32, n, side int, dst []*nets.Data, off int) error {
 	in := make([]float32, n*size)
 	for mirrored := range 2 {
 		for c := range 4 {
@@ -356,9 +356,9 @@ func cornerFeatures(m *nets.Model, corners []float32, n int, cfg Config, dst []*
 				copy(in[i*size:(i+1)*size], corners[(i*4+c)*size:])
 			}
 			if mirrored == 1 {
-				mirrorImages(in, cfg.FineTuneSide)
+				mirrorImages(in, side)
 			}
-			f, err := nets.LayerOutputs(m, in, n, cfg.FineTuneFrom, cfg.ExtractBatch, nil)
+			f, err := r.Outputs(in, n, nil)
 			if err != nil {
 				return err
 			}

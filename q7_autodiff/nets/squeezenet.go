@@ -296,19 +296,49 @@ func LoadSqueezeNet11(path string, labels []string) (*Model, error) {
 // examples (the last one padded with zeros): n x prod(ShapeAt(m, upto))
 // values. With progress set, one line per 10 batches reports the rate.
 func LayerOutputs(m *Model, x []float32, n, upto, batch int, progress io.Writer) ([]float32, error) {
-	if upto < 1 || upto > len(m.Layers) || batch < 1 {
-		return nil, fmt.Errorf("model %s: layers [0, %d) in batches of %d", m.Name, upto, batch)
-	}
-	if d := m.InputSize(); len(x) != n*d {
-		return nil, fmt.Errorf("model %s: %d examples need %d values, got %d", m.Name, n, n*d, len(x))
-	}
-	p, err := m.newGraph(min(batch, n), upto, false, Mean)
+	r, err := NewLayerRunner(m, upto, min(batch, n))
 	if err != nil {
 		return nil, err
 	}
-	defer p.vm.Close()
-	return p.outputs(m, x, n, progress)
+	defer r.Close()
+	return r.Outputs(x, n, progress)
 }
+
+// LayerRunner computes the outputs of a model's layers [0, upto), as
+// LayerOutputs does, on one graph kept for every call: for many calls on
+// the same model (the flowers' features, chunk after chunk), which would
+// otherwise build, and leave to the garbage collector, a graph each.
+type LayerRunner struct {
+	m *Model
+	g *graph
+}
+
+// NewLayerRunner returns a runner of m's layers [0, upto) in batches of
+// batch examples. Call Close when done.
+func NewLayerRunner(m *Model, upto, batch int) (*LayerRunner, error) {
+	if upto < 1 || upto > len(m.Layers) || batch < 1 {
+		return nil, fmt.Errorf("model %s: layers [0, %d) in batches of %d", m.Name, upto, batch)
+	}
+	g, err := m.newGraph(batch, upto, false, Mean)
+	if err != nil {
+		return nil, err
+	}
+	return &LayerRunner{m: m, g: g}, nil
+}
+
+// Outputs returns the outputs of the runner's layers for the n examples of
+// x (InputSize values each), computed in the runner's batches (the last
+// one padded with zeros): n x prod(ShapeAt(m, upto)) values. With progress
+// set, one line per 10 batches reports the rate.
+func (r *LayerRunner) Outputs(x []float32, n int, progress io.Writer) ([]float32, error) {
+	if d := r.m.InputSize(); len(x) != n*d {
+		return nil, fmt.Errorf("model %s: %d examples need %d values, got %d", r.m.Name, n, n*d, len(x))
+	}
+	return r.g.outputs(r.m, x, n, progress)
+}
+
+// Close releases the runner's graph.
+func (r *LayerRunner) Close() { r.g.vm.Close() }
 
 // ShapeAt returns the per-example input shape of m's layer i, that is the
 // output shape of layers [0, i); ShapeAt(m, len(m.Layers)) is {classes}.
