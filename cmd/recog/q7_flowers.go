@@ -17,7 +17,7 @@ func runQ7Flowers(args []string, stdout, stderr io.Writer) error {
 	epochs := fs.IntRange("epochs", cfg.FineTuneEpochs, 1, cli.MaxEpochs, "fine-tuning epochs (default: the recipe's)")
 	scratch := fs.IntRange("scratch-epochs", cfg.ScratchEpochs, 1, cli.MaxEpochs, "epochs of the CNN trained from scratch (default: the recipe's)")
 	perClass := fs.IntRange("per-class", 0, 0, cli.MaxExamples, "keep only the first N images of each class in each split (0: all)")
-	recipe := fs.String("recipe", "", "`NAME` of an improved recipe of issue #17: finetune-abl<i>, scratch-abl<i> (validation only) or plus (default: the assignment's settings)")
+	recipe := fs.String("recipe", "", "`NAME` of an improved recipe of issue #17: finetune-abl<i>, scratch-abl<i> (validation only), plus or plus-refit (default: the assignment's settings)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	dataDir := fs.String("data", "", "data `DIR` (default <repo>/data)")
 	out := fs.OutDir("out", "out/q7_flowers", "output `DIR`")
