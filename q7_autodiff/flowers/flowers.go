@@ -78,6 +78,12 @@ type Config struct {
 	// FineTuneCosine replaces the constant rate by a cosine schedule from
 	// FineTuneLR over FineTuneEpochs (nets.Cosine).
 	FineTuneCosine bool
+	// FineTuneCrops trains the head, each epoch, on one of ten views of
+	// every training image drawn at random: the centre crop, the four
+	// corner crops (nets.ImageNetFiveCrops) and their mirror images (nine
+	// more SqueezeNet passes per training image). It implies
+	// FineTuneMirror.
+	FineTuneCrops bool
 	// FineTuneTenCrop scores validation and test images by the mean of
 	// the class probabilities of ten views: the centre crop and the four
 	// corner crops of the resized image (nets.ImageNetFiveCrops), and their
@@ -363,8 +369,8 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 		// of the validation images when they train too, Refit), of the
 		// validation and test images for FineTuneTTA.
 		trains := k == 0 || k == 1 && cfg.Refit
-		withMirror := m != nil && (trains && cfg.FineTuneMirror || k > 0 && (cfg.FineTuneTTA || cfg.FineTuneTenCrop))
-		withCorners := m != nil && cfg.FineTuneTenCrop && (k == 2 || k == 1 && !cfg.Refit)
+		withMirror := m != nil && (trains && (cfg.FineTuneMirror || cfg.FineTuneCrops) || k > 0 && (cfg.FineTuneTTA || cfg.FineTuneTenCrop))
+		withCorners := m != nil && (trains && cfg.FineTuneCrops || !trains && cfg.FineTuneTenCrop)
 		corners = nil
 		if m != nil {
 			fs.feats = &nets.Data{X: make([]float32, len(files)*featSize), Shape: nets.ShapeAt(m, cfg.FineTuneFrom), Labels: labels}
@@ -528,8 +534,11 @@ func fineTune(cfg Config, classes []string, sets [3]*flowerSplit, sq *nets.Model
 	}
 	tc := nets.Config{Epochs: cfg.FineTuneEpochs, BatchSize: min(cfg.FineTuneBatch, sets[0].feats.Len()),
 		Optimizer: opt, Rand: rng, Progress: progress, OnEpoch: tr.epoch, Eval: eval}
-	if cfg.FineTuneMirror {
-		tc.EpochData = mirrorMix(sets[0].feats, sets[0].mirror, rand.New(rand.NewPCG(cfg.Seed, 0x3177)))
+	switch {
+	case cfg.FineTuneCrops:
+		tc.EpochData = viewsMix(append([]*nets.Data{sets[0].feats, sets[0].mirror}, sets[0].corners...), rand.New(rand.NewPCG(cfg.Seed, 0x3177)))
+	case cfg.FineTuneMirror:
+		tc.EpochData = viewsMix([]*nets.Data{sets[0].feats, sets[0].mirror}, rand.New(rand.NewPCG(cfg.Seed, 0x3177)))
 	}
 	h, err := nets.Train(m, sets[0].feats, sets[1].feats, tc)
 	if err != nil {

@@ -103,8 +103,8 @@ func ablation(dataDir, prefix string, skip func(*Config), steps []step, on map[i
 // images; mirror test-time averaging; AdamW weight decay
 // FineTuneWeightDecay; a cosine schedule from 2·10⁻³ over 60 epochs;
 // SqueezeNet input 288 x 288 instead of 224 x 224; the last fire module
-// (layer 12) trained too, from 5·10⁻⁴ over 20 epochs; then, on row 5,
-// ten-crop test-time averaging.
+// (layer 12) trained too, from 5·10⁻⁴ over 20 epochs; then, each on row 5,
+// ten-crop test-time averaging and training on ten crops.
 func FineTuneAblation(dataDir string) []Recipe {
 	return ablation(dataDir, "finetune", func(c *Config) { c.SkipScratch = true }, []step{
 		{"the assignment's settings (Adam 1e-3, 30 epochs)", func(*Config) {}},
@@ -122,7 +122,9 @@ func FineTuneAblation(dataDir string) []Recipe {
 			}},
 		{"on row 5 (row 6's change left out): ten-crop test-time averaging (centre and corners, and their mirrors)",
 			func(c *Config) { c.FineTuneTenCrop = true }},
-	}, map[int]int{7: 5})
+		{"on row 5 (rows 6 and 7 left out): the head trains on one of ten views of each training image (centre and corner crops, and their mirrors) per epoch",
+			func(c *Config) { c.FineTuneCrops = true }},
+	}, map[int]int{7: 5, 8: 5})
 }
 
 // ScratchAblation lists the rows of the scratch CNN's ablation (the
@@ -169,7 +171,7 @@ func Plus(dataDir string) Recipe {
 	c.SkipFineTune, c.SkipScratch, c.ValidOnly, c.Recipe = false, false, false, "plus"
 	c.FineTuneEpochs, c.FineTuneLR, c.FineTuneBatch, c.FineTuneSide = ft.FineTuneEpochs, ft.FineTuneLR, ft.FineTuneBatch, ft.FineTuneSide
 	c.FineTuneMirror, c.FineTuneTTA, c.FineTuneWeightDecay, c.FineTuneCosine = ft.FineTuneMirror, ft.FineTuneTTA, ft.FineTuneWeightDecay, ft.FineTuneCosine
-	c.FineTuneFrom, c.FineTuneTenCrop = ft.FineTuneFrom, ft.FineTuneTenCrop
+	c.FineTuneFrom, c.FineTuneTenCrop, c.FineTuneCrops = ft.FineTuneFrom, ft.FineTuneTenCrop, ft.FineTuneCrops
 	return Recipe{Name: "plus", Change: fmt.Sprintf("fine-tune row %d, scratch row %d", FineTunePlusRow, ScratchPlusRow), Config: c}
 }
 
@@ -238,7 +240,10 @@ func schedule(lr, decay float64, cosine bool, epochs int) string {
 func fineTuneSetup(c Config) string {
 	s := fmt.Sprintf("input %d, layers %d.. trained, %v, %s", c.FineTuneSide, c.FineTuneFrom,
 		optimizer(c.FineTuneLR, c.FineTuneWeightDecay), schedule(c.FineTuneLR, 0, c.FineTuneCosine, c.FineTuneEpochs))
-	if c.FineTuneMirror {
+	switch {
+	case c.FineTuneCrops:
+		s += ", training on ten crops"
+	case c.FineTuneMirror:
 		s += ", mirrored training features"
 	}
 	switch {
@@ -280,20 +285,18 @@ func mirrorData(d *nets.Data) *nets.Data {
 	return out
 }
 
-// mirrorMix returns the EpochData of Config.FineTuneMirror: each epoch,
-// row i is that of feats or, with probability 1/2 drawn from rng, that of
-// mirror. The returned set reuses one buffer (Train uses an epoch's set
-// only during that epoch).
-func mirrorMix(feats, mirror *nets.Data, rng *rand.Rand) func(int) *nets.Data {
-	out := &nets.Data{X: make([]float32, len(feats.X)), Shape: feats.Shape, Labels: feats.Labels}
+// viewsMix returns the EpochData of Config.FineTuneMirror and
+// FineTuneCrops: each epoch, row i is that of one of views (the same
+// images seen otherwise: mirrored, cropped elsewhere), drawn uniformly from
+// rng. The returned set reuses one buffer (Train uses an epoch's set only
+// during that epoch).
+func viewsMix(views []*nets.Data, rng *rand.Rand) func(int) *nets.Data {
+	first := views[0]
+	out := &nets.Data{X: make([]float32, len(first.X)), Shape: first.Shape, Labels: first.Labels}
 	return func(int) *nets.Data {
-		n := len(feats.X) / feats.Len()
-		for i := range feats.Len() {
-			src := feats
-			if rng.IntN(2) == 1 {
-				src = mirror
-			}
-			copy(out.X[i*n:(i+1)*n], src.Row(i))
+		n := len(first.X) / first.Len()
+		for i := range first.Len() {
+			copy(out.X[i*n:(i+1)*n], views[rng.IntN(len(views))].Row(i))
 		}
 		return out
 	}

@@ -42,7 +42,7 @@ func TestAblationRowsAddOneChangeEach(t *testing.T) {
 		{"finetune", FineTuneAblation("d"), "SkipScratch", [][]string{
 			{"FineTuneMirror"}, {"FineTuneTTA"}, {"FineTuneWeightDecay"},
 			{"FineTuneEpochs", "FineTuneLR", "FineTuneCosine"}, {"FineTuneSide"},
-			{"FineTuneFrom", "FineTuneLR", "FineTuneEpochs"}, {"FineTuneTenCrop"}}},
+			{"FineTuneFrom", "FineTuneLR", "FineTuneEpochs"}, {"FineTuneTenCrop"}, {"FineTuneCrops"}}},
 		{"scratch", ScratchAblation("d"), "SkipFineTune", [][]string{
 			{"ScratchAugment"}, {"ScratchTTA"}, {"ScratchEpochs", "ScratchLR", "ScratchCosine"},
 			{"ScratchWeightDecay"}, {"ScratchWidth"}}},
@@ -59,8 +59,8 @@ func TestAblationRowsAddOneChangeEach(t *testing.T) {
 				require.NotEmpty(t, r.Change, r.Name)
 				if i > 0 {
 					base := i - 1
-					if tc.name == "finetune" && i == 7 {
-						base = 5 // row 7 is on row 5
+					if tc.name == "finetune" && i >= 7 {
+						base = 5 // rows 7 and 8 are on row 5
 					}
 					require.ElementsMatch(t, tc.changes[i-1], changedFields(tc.rows[base].Config, r.Config), r.Name)
 				}
@@ -95,7 +95,7 @@ func TestAblationRowsAddOneChangeEach(t *testing.T) {
 }
 
 // The mirror helpers: mirrorImages reverses every row of every channel,
-// mirrorMix takes each row from one of the two sets, viewsEval averages
+// viewsMix takes each row from one of the sets, viewsEval averages
 // the two views' probabilities.
 func TestMirrorHelpers(t *testing.T) {
 	x := []float32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24}
@@ -108,7 +108,7 @@ func TestMirrorHelpers(t *testing.T) {
 	for i, v := range x {
 		neg.X[i] = -v
 	}
-	mix := mirrorMix(d, neg, rand.New(rand.NewPCG(1, 2)))
+	mix := viewsMix([]*nets.Data{d, neg}, rand.New(rand.NewPCG(1, 2)))
 	seen := map[bool]bool{}
 	for ep := 1; ep <= 10; ep++ {
 		e := mix(ep)
@@ -150,7 +150,7 @@ func TestRecipeOptionsTinyRun(t *testing.T) {
 	cfg := smallConfig(filepath.Dir(sq))
 	cfg.FineTuneEpochs = 2
 	cfg.ValidOnly, cfg.FineTuneMirror, cfg.FineTuneTTA, cfg.FineTuneWeightDecay, cfg.FineTuneCosine = true, true, true, 0.5, true
-	cfg.FineTuneTenCrop = true
+	cfg.FineTuneTenCrop, cfg.FineTuneCrops = true, true
 	cfg.ScratchAugment, cfg.ScratchTTA, cfg.ScratchWeightDecay, cfg.ScratchCosine, cfg.ScratchWidth = ScratchAugment, true, 0.05, true, 8
 	var runs [2][]float64
 	for k := range runs {
@@ -166,7 +166,7 @@ func TestRecipeOptionsTinyRun(t *testing.T) {
 		}
 		require.Equal(t, 8*3*9+8+16*8*9+16+32*16*9+32+32*8*8*128+128+128*17+17, r.Scratch.ParamsTrained, "width 8")
 		m := r.Metrics(cfg)
-		require.Contains(t, m.FineTune.Setup, "AdamW(lr=0.001, weight_decay=0.5), cosine from 0.001 over 2 epochs, mirrored training features, ten-crop test-time averaging")
+		require.Contains(t, m.FineTune.Setup, "AdamW(lr=0.001, weight_decay=0.5), cosine from 0.001 over 2 epochs, training on ten crops, ten-crop test-time averaging")
 		require.Contains(t, m.Scratch.Setup, "width 8, side 64")
 		require.Contains(t, m.Summary(), "not tested")
 		r.Close()
