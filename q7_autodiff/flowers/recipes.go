@@ -67,7 +67,7 @@ const (
 // Rows of each ablation chosen as the "plus" recipe, by validation
 // accuracy (docs/q7_flowers.md#better-recipes-issue-17).
 const (
-	FineTunePlusRow = 5
+	FineTunePlusRow = 8
 	ScratchPlusRow  = 5
 )
 
