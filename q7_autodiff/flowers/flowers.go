@@ -509,16 +509,14 @@ func fineTune(cfg Config, classes []string, sets [3]*flowerSplit, sq *nets.Model
 	}
 	run := &ModelRun{Name: "squeezenet1.1 fine-tuned", Model: m, ParamsTrained: m.NumParams(), ParamsTotal: sq.NumParams()}
 	eval := func(d *nets.Data) (float64, float64, error) { return nets.Evaluate(m, d) }
-	switch {
-	case cfg.FineTuneTenCrop:
+	if cfg.FineTuneTTA || cfg.FineTuneTenCrop {
+		// The other views of each validation and test image: its mirror,
+		// and with FineTuneTenCrop the corner crops and theirs.
 		views := map[*nets.Data][]*nets.Data{}
 		for _, s := range sets[1:] {
 			views[s.feats] = append([]*nets.Data{s.mirror}, s.corners...)
 		}
 		eval = viewsEval(func(d *nets.Data) ([]float32, error) { return m.Logits(d.X, d.Len()) }, views, len(classes))
-	case cfg.FineTuneTTA:
-		eval = viewsEval(func(d *nets.Data) ([]float32, error) { return m.Logits(d.X, d.Len()) },
-			map[*nets.Data][]*nets.Data{sets[1].feats: {sets[1].mirror}, sets[2].feats: {sets[2].mirror}}, len(classes))
 	}
 	opt := optimizer(cfg.FineTuneLR, cfg.FineTuneWeightDecay)
 	tr := &tracker{m: m, test: sets[2].feats, run: run, progress: progress, trainStart: time.Now(), eval: eval}
@@ -534,11 +532,14 @@ func fineTune(cfg Config, classes []string, sets [3]*flowerSplit, sq *nets.Model
 	}
 	tc := nets.Config{Epochs: cfg.FineTuneEpochs, BatchSize: min(cfg.FineTuneBatch, sets[0].feats.Len()),
 		Optimizer: opt, Rand: rng, Progress: progress, OnEpoch: tr.epoch, Eval: eval}
-	switch {
-	case cfg.FineTuneCrops:
-		tc.EpochData = viewsMix(append([]*nets.Data{sets[0].feats, sets[0].mirror}, sets[0].corners...), rand.New(rand.NewPCG(cfg.Seed, 0x3177)))
-	case cfg.FineTuneMirror:
-		tc.EpochData = viewsMix([]*nets.Data{sets[0].feats, sets[0].mirror}, rand.New(rand.NewPCG(cfg.Seed, 0x3177)))
+	if cfg.FineTuneMirror || cfg.FineTuneCrops {
+		// The training views: the image and its mirror, and with
+		// FineTuneCrops the corner crops and theirs.
+		views := append([]*nets.Data{sets[0].feats, sets[0].mirror}, sets[0].corners...)
+		if cfg.FineTuneCrops && len(views) != 10 {
+			return nil, fmt.Errorf("flowers: %d views of the training images for FineTuneCrops, want 10", len(views))
+		}
+		tc.EpochData = viewsMix(views, rand.New(rand.NewPCG(cfg.Seed, 0x3177)))
 	}
 	h, err := nets.Train(m, sets[0].feats, sets[1].feats, tc)
 	if err != nil {

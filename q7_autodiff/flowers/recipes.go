@@ -387,8 +387,8 @@ func softmax(z []float32) []float64 {
 }
 
 // refitSplits returns the split that Config.Refit trains on, the training
-// and validation images together (train's rows, then valid's), and an
-// empty validation split of the same shapes.
+// and validation images together (train's rows, then valid's; each view's
+// features too), and an empty validation split of the same shapes.
 func refitSplits(train, valid *flowerSplit) (*flowerSplit, *flowerSplit) {
 	cat := func(a, b *nets.Data) *nets.Data {
 		if a == nil || b == nil {
@@ -405,5 +405,10 @@ func refitSplits(train, valid *flowerSplit) (*flowerSplit, *flowerSplit) {
 	both := &flowerSplit{files: slices.Concat(train.files, valid.files),
 		feats: cat(train.feats, valid.feats), mirror: cat(train.mirror, valid.mirror), small: cat(train.small, valid.small)}
 	none := &flowerSplit{feats: empty(valid.feats), mirror: empty(valid.mirror), small: empty(valid.small)}
+	if len(train.corners) == len(valid.corners) {
+		for c := range train.corners {
+			both.corners = append(both.corners, cat(train.corners[c], valid.corners[c]))
+		}
+	}
 	return both, none
 }

@@ -196,12 +196,15 @@ func TestRefitRecipesAndSplits(t *testing.T) {
 	d := func(x []float32, labels ...int) *nets.Data {
 		return &nets.Data{X: x, Shape: []int{1, 1, 2}, Labels: labels}
 	}
-	train := &flowerSplit{files: make([]data.ImageFile, 2), feats: d([]float32{1, 2, 3, 4}, 0, 1), small: d([]float32{5, 6, 7, 8}, 0, 1)}
-	valid := &flowerSplit{files: make([]data.ImageFile, 1), feats: d([]float32{9, 10}, 2), small: d([]float32{11, 12}, 2)}
+	train := &flowerSplit{files: make([]data.ImageFile, 2), feats: d([]float32{1, 2, 3, 4}, 0, 1), small: d([]float32{5, 6, 7, 8}, 0, 1),
+		corners: []*nets.Data{d([]float32{-1, -2, -3, -4}, 0, 1)}}
+	valid := &flowerSplit{files: make([]data.ImageFile, 1), feats: d([]float32{9, 10}, 2), small: d([]float32{11, 12}, 2),
+		corners: []*nets.Data{d([]float32{-9, -10}, 2)}}
 	both, none := refitSplits(train, valid)
 	require.Len(t, both.files, 3)
 	require.Equal(t, d([]float32{1, 2, 3, 4, 9, 10}, 0, 1, 2), both.feats)
 	require.Equal(t, d([]float32{5, 6, 7, 8, 11, 12}, 0, 1, 2), both.small)
+	require.Equal(t, []*nets.Data{d([]float32{-1, -2, -3, -4, -9, -10}, 0, 1, 2)}, both.corners, "the crops' features (FineTuneCrops) too")
 	require.Nil(t, both.mirror, "no mirrored features without FineTuneMirror")
 	require.Equal(t, 0, none.feats.Len())
 	require.Equal(t, []int{1, 1, 2}, none.small.Shape)
@@ -212,12 +215,12 @@ func TestRefitRecipesAndSplits(t *testing.T) {
 // models train on the training and validation images, report the last
 // epoch's test accuracy and no validation numbers.
 func TestRefitTinyRun(t *testing.T) {
-	datatest.Trains(t, "SqueezeNet features of 51 flowers and their mirror images")
+	datatest.Trains(t, "SqueezeNet features of 51 flowers in ten views")
 	datatest.Dir(t, "flowers17")
 	sq := datatest.Dir(t, "squeezenet")
 	cfg := smallConfig(filepath.Dir(sq))
 	cfg.FineTuneEpochs = 2
-	cfg.Refit, cfg.FineTuneMirror, cfg.FineTuneTTA, cfg.ScratchTTA = true, true, true, true
+	cfg.Refit, cfg.FineTuneCrops, cfg.FineTuneTTA, cfg.ScratchTTA = true, true, true, true
 	r, err := Run(cfg, nil)
 	require.NoError(t, err)
 	defer r.Close()
