@@ -274,8 +274,8 @@ func flowerFiles(files []data.ImageFile, perClass int) [3][]data.ImageFile {
 // small input (nets.ImageNetPreprocess(img, s, s)) into small[i] for file i:
 // the decoding stage of Run (and of `recog bench --run q7/flowers-decode`).
 // When corners is not nil, it also gets the four corner crops of each
-// SqueezeNet input (nets.ImageNetFiveCrops): corner c of file i at
-// ((i−lo)·4 + c)·3b².
+// SqueezeNet input (nets.ImageNetFiveCrops), corner by corner: corner c of
+// file i at (c·(hi−lo) + i−lo)·3b².
 func Decode(files []data.ImageFile, lo, hi int, big []float32, b int, small []float32, s int, corners []float32) error {
 	bigSize := 3 * b * b
 	errs := make([]error, hi-lo)
@@ -305,7 +305,7 @@ func Decode(files []data.ImageFile, lo, hi int, big []float32, b int, small []fl
 					}
 					copy(big[(i-lo)*bigSize:], v[0])
 					for c := range 4 {
-						copy(corners[((i-lo)*4+c)*bigSize:], v[c+1])
+						copy(corners[(c*(hi-lo)+i-lo)*bigSize:], v[c+1])
 					}
 				case big != nil:
 					x, err := nets.ImageNetPreprocess(img, b*256/imageNetSide, b)
@@ -407,7 +407,7 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 					copy(fs.mirror.X[lo*featSize:], f)
 				}
 				if withCorners {
-					if err := cornerFeatures(features, m.InputSize(), corners, hi-lo, cfg.FineTuneSide, fs.corners, lo*featSize); err != nil {
+					if err := cornerFeatures(features, corners[:4*(hi-lo)*m.InputSize()], cfg.FineTuneSide, fs.corners, lo*featSize); err != nil {
 						return out, err
 					}
 				}

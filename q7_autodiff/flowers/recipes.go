@@ -347,25 +347,24 @@ func viewsEval(logits func(*nets.Data) ([]float32, error), views map[*nets.Data]
 }
 
 // cornerFeatures runs SqueezeNet's layers below Config.FineTuneFrom (r)
-// on the four corner crops of n images (corners, as Decode writes them,
-// size values each, side x side) and on their mirror images, and copies the
-// features of corner c to dst[c] and those of its mirror to dst[4+c], at
-// offset off.
-func cornerFeatures(r *nets.LayerRunner, size int, corners []float32, n, side int, dst []*nets.Data, off int) error {
-	in := make([]float32, n*size)
-	for mirrored := range 2 {
-		for c := range 4 {
-			for i := range n {
-				copy(in[i*size:(i+1)*size], corners[(i*4+c)*size:])
-			}
-			if mirrored == 1 {
+// on the four corner crops of n images (corners, corner by corner as Decode
+// writes them, side x side each) and then on their mirror images (mirrored
+// in place), and copies the features of corner c to dst[c] and those of its
+// mirror to dst[4+c], at offset off.
+func cornerFeatures(r *nets.LayerRunner, corners []float32, side int, dst []*nets.Data, off int) error {
+	size := len(corners) / 4
+	for c := range 4 {
+		in := corners[c*size : (c+1)*size]
+		n := size / (3 * side * side)
+		for v := range 2 {
+			if v == 1 {
 				mirrorImages(in, side)
 			}
 			f, err := r.Outputs(in, n, nil)
 			if err != nil {
 				return err
 			}
-			copy(dst[4*mirrored+c].X[off:], f)
+			copy(dst[4*v+c].X[off:], f)
 		}
 	}
 	return nil

@@ -37,15 +37,17 @@ func TestAblationRowsAddOneChangeEach(t *testing.T) {
 		name    string
 		rows    []Recipe
 		skip    string
-		changes [][]string // fields changed by rows 1, 2, ...
+		changes [][]string  // fields changed by rows 1, 2, ...
+		on      map[int]int // rows built on another row than the one before
 	}{
 		{"finetune", FineTuneAblation("d"), "SkipScratch", [][]string{
 			{"FineTuneMirror"}, {"FineTuneTTA"}, {"FineTuneWeightDecay"},
 			{"FineTuneEpochs", "FineTuneLR", "FineTuneCosine"}, {"FineTuneSide"},
-			{"FineTuneFrom", "FineTuneLR", "FineTuneEpochs"}, {"FineTuneTenCrop"}, {"FineTuneCrops"}}},
+			{"FineTuneFrom", "FineTuneLR", "FineTuneEpochs"}, {"FineTuneTenCrop"}, {"FineTuneCrops"}},
+			map[int]int{7: 5, 8: 5}},
 		{"scratch", ScratchAblation("d"), "SkipFineTune", [][]string{
 			{"ScratchAugment"}, {"ScratchTTA"}, {"ScratchEpochs", "ScratchLR", "ScratchCosine"},
-			{"ScratchWeightDecay"}, {"ScratchWidth"}}},
+			{"ScratchWeightDecay"}, {"ScratchWidth"}}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Len(t, tc.rows, len(tc.changes)+1)
@@ -58,9 +60,9 @@ func TestAblationRowsAddOneChangeEach(t *testing.T) {
 				require.True(t, r.Config.ValidOnly, r.Name)
 				require.NotEmpty(t, r.Change, r.Name)
 				if i > 0 {
-					base := i - 1
-					if tc.name == "finetune" && i >= 7 {
-						base = 5 // rows 7 and 8 are on row 5
+					base, ok := tc.on[i]
+					if !ok {
+						base = i - 1
 					}
 					require.ElementsMatch(t, tc.changes[i-1], changedFields(tc.rows[base].Config, r.Config), r.Name)
 				}
@@ -139,16 +141,24 @@ func TestMirrorHelpers(t *testing.T) {
 	require.ErrorContains(t, err, "no other views")
 }
 
+// tinyRunConfig is smallConfig on the data directory with 2 fine-tuning
+// epochs, for the tiny runs of the recipes' options (a training test: what
+// says what it trains).
+func tinyRunConfig(t *testing.T, what string) Config {
+	t.Helper()
+	datatest.Trains(t, what)
+	datatest.Dir(t, "flowers17")
+	cfg := smallConfig(filepath.Dir(datatest.Dir(t, "squeezenet")))
+	cfg.FineTuneEpochs = 2
+	return cfg
+}
+
 // A tiny run of both models with every recipe option on (one image per
 // class and split, 2 epochs each): the test set is left alone
 // (ValidOnly), validation numbers are finite, and a second run with the
 // same seed gives the same numbers.
 func TestRecipeOptionsTinyRun(t *testing.T) {
-	datatest.Trains(t, "SqueezeNet features of 51 flowers and their mirror images, twice")
-	datatest.Dir(t, "flowers17")
-	sq := datatest.Dir(t, "squeezenet")
-	cfg := smallConfig(filepath.Dir(sq))
-	cfg.FineTuneEpochs = 2
+	cfg := tinyRunConfig(t, "SqueezeNet features of 51 flowers in ten views, twice")
 	cfg.ValidOnly, cfg.FineTuneMirror, cfg.FineTuneTTA, cfg.FineTuneWeightDecay, cfg.FineTuneCosine = true, true, true, 0.5, true
 	cfg.FineTuneTenCrop, cfg.FineTuneCrops = true, true
 	cfg.ScratchAugment, cfg.ScratchTTA, cfg.ScratchWeightDecay, cfg.ScratchCosine, cfg.ScratchWidth = ScratchAugment, true, 0.05, true, 8
@@ -215,11 +225,7 @@ func TestRefitRecipesAndSplits(t *testing.T) {
 // models train on the training and validation images, report the last
 // epoch's test accuracy and no validation numbers.
 func TestRefitTinyRun(t *testing.T) {
-	datatest.Trains(t, "SqueezeNet features of 51 flowers in ten views")
-	datatest.Dir(t, "flowers17")
-	sq := datatest.Dir(t, "squeezenet")
-	cfg := smallConfig(filepath.Dir(sq))
-	cfg.FineTuneEpochs = 2
+	cfg := tinyRunConfig(t, "SqueezeNet features of 51 flowers in ten views")
 	cfg.Refit, cfg.FineTuneCrops, cfg.FineTuneTTA, cfg.ScratchTTA = true, true, true, true
 	r, err := Run(cfg, nil)
 	require.NoError(t, err)
