@@ -387,13 +387,22 @@ func softmax(z []float32) []float64 {
 
 // refitSplits returns the split that Config.Refit trains on, the training
 // and validation images together (train's rows, then valid's; each view's
-// features too), and an empty validation split of the same shapes.
+// features too), and an empty validation split of the same shapes. Where
+// valid's rows follow train's in memory (loadFlowers allocates them so
+// with Refit), the joined rows are train's slice extended over them, not a
+// copy.
 func refitSplits(train, valid *flowerSplit) (*flowerSplit, *flowerSplit) {
 	cat := func(a, b *nets.Data) *nets.Data {
 		if a == nil || b == nil {
 			return nil
 		}
-		return &nets.Data{X: slices.Concat(a.X, b.X), Shape: a.Shape, Labels: slices.Concat(a.Labels, b.Labels)}
+		var x []float32
+		if n := len(a.X); len(b.X) > 0 && cap(a.X) >= n+len(b.X) && &a.X[:n+1][n] == &b.X[0] {
+			x = a.X[:n+len(b.X)]
+		} else {
+			x = slices.Concat(a.X, b.X)
+		}
+		return &nets.Data{X: x, Shape: a.Shape, Labels: slices.Concat(a.Labels, b.Labels)}
 	}
 	empty := func(a *nets.Data) *nets.Data {
 		if a == nil {

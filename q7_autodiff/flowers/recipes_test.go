@@ -219,6 +219,15 @@ func TestRefitRecipesAndSplits(t *testing.T) {
 	require.Equal(t, 0, none.feats.Len())
 	require.Equal(t, []int{1, 1, 2}, none.small.Shape)
 	require.Equal(t, []float32{1, 2, 3, 4}, train.feats.X, "the training split is left as it was")
+
+	// Rows that follow each other in memory, as loadFlowers allocates them
+	// with Refit, are joined without a copy.
+	buf := []float32{1, 2, 3, 4, 9, 10}
+	train.feats, valid.feats = d(buf[:4], 0, 1), d(buf[4:], 2)
+	both, _ = refitSplits(train, valid)
+	require.Equal(t, d(buf, 0, 1, 2), both.feats)
+	require.Same(t, &buf[0], &both.feats.X[0], "no copy")
+	require.Equal(t, []float32{1, 2, 3, 4}, train.feats.X)
 }
 
 // A tiny refit run (one image per class and split, 2 epochs each): both
