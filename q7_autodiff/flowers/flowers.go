@@ -358,25 +358,22 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 	}
 	done, total := 0, len(splits[0])+len(splits[1])+len(splits[2])
 	start := time.Now()
-	// rows returns the buffer of one view of split k (n rows of sz floats).
-	// With Refit, the training split's buffer has room for the validation
-	// rows too, and the validation split's buffer is that room (prev, the
-	// training split's view), so refitSplits joins them without a copy:
-	// ten views of the 1,020 images are 3.5 GB.
-	rows := func(k, n, sz int, prev *nets.Data) []float32 {
+	// rows returns the buffer of view key of split k (n rows of sz floats).
+	// With Refit, the training split's buffer of each view has room for the
+	// validation rows too, and the validation split's buffer of that view is
+	// that room, so refitSplits joins them without a copy: ten views of the
+	// 1,020 images are 3.5 GB.
+	room := map[string][]float32{}
+	rows := func(k int, key string, n, sz int) []float32 {
 		switch {
 		case cfg.Refit && k == 0:
-			return make([]float32, n*sz, (n+len(splits[1]))*sz)
+			room[key] = make([]float32, n*sz, (n+len(splits[1]))*sz)
+			return room[key]
 		case cfg.Refit && k == 1:
-			return prev.X[len(prev.X) : len(prev.X)+n*sz]
+			b := room[key]
+			return b[len(b) : len(b)+n*sz]
 		}
 		return make([]float32, n*sz)
-	}
-	view := func(k int, pick func(*flowerSplit) *nets.Data) *nets.Data {
-		if k == 1 && cfg.Refit {
-			return pick(out[0])
-		}
-		return nil
 	}
 	for k, files := range splits {
 		fs := &flowerSplit{files: files}
@@ -384,7 +381,7 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 		for i, f := range files {
 			labels[i] = f.Class
 		}
-		fs.small = &nets.Data{X: rows(k, len(files), 3*s*s, view(k, func(f *flowerSplit) *nets.Data { return f.small })), Shape: []int{3, s, s}, Labels: labels}
+		fs.small = &nets.Data{X: rows(k, "small", len(files), 3*s*s), Shape: []int{3, s, s}, Labels: labels}
 		// Mirrored features: of the training images for FineTuneMirror (and
 		// of the validation images when they train too, Refit), of the
 		// validation and test images for FineTuneTTA.
@@ -394,15 +391,14 @@ func loadFlowers(cfg Config, splits [3][]data.ImageFile, m *nets.Model, st *Stag
 		corners = nil
 		if m != nil {
 			shape := nets.ShapeAt(m, cfg.FineTuneFrom)
-			fs.feats = &nets.Data{X: rows(k, len(files), featSize, view(k, func(f *flowerSplit) *nets.Data { return f.feats })), Shape: shape, Labels: labels}
+			fs.feats = &nets.Data{X: rows(k, "feats", len(files), featSize), Shape: shape, Labels: labels}
 			if withMirror {
-				fs.mirror = &nets.Data{X: rows(k, len(files), featSize, view(k, func(f *flowerSplit) *nets.Data { return f.mirror })), Shape: shape, Labels: labels}
+				fs.mirror = &nets.Data{X: rows(k, "mirror", len(files), featSize), Shape: shape, Labels: labels}
 			}
 			if withCorners {
 				corners = make([]float32, 4*chunk*m.InputSize())
 				for c := range 8 {
-					prev := view(k, func(f *flowerSplit) *nets.Data { return f.corners[c] })
-					fs.corners = append(fs.corners, &nets.Data{X: rows(k, len(files), featSize, prev), Shape: shape, Labels: labels})
+					fs.corners = append(fs.corners, &nets.Data{X: rows(k, fmt.Sprint("corner", c), len(files), featSize), Shape: shape, Labels: labels})
 				}
 			}
 		}

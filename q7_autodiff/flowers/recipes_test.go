@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -228,6 +229,30 @@ func TestRefitRecipesAndSplits(t *testing.T) {
 	require.Equal(t, d(buf, 0, 1, 2), both.feats)
 	require.Same(t, &buf[0], &both.feats.X[0], "no copy")
 	require.Equal(t, []float32{1, 2, 3, 4}, train.feats.X)
+}
+
+// With Refit, loadFlowers lays each view's validation rows right after its
+// training rows, so refitSplits joins them without a copy; without Refit,
+// the two splits' buffers are their own.
+func TestRefitLoadNoCopy(t *testing.T) {
+	dir := datatest.Dir(t, "flowers17")
+	files, _, err := data.ReadFlowers17(dir)
+	require.NoError(t, err)
+	for _, refit := range []bool{true, false} {
+		cfg := smallConfig(filepath.Dir(dir))
+		cfg.Refit = refit
+		cfg.fill()
+		sets, err := loadFlowers(cfg, flowerFiles(files, cfg.PerClass), nil, &Stages{}, nil)
+		require.NoError(t, err)
+		train := sets[0].small.X
+		both, _ := refitSplits(sets[0], sets[1])
+		require.Equal(t, slices.Concat(train, sets[1].small.X), both.small.X)
+		if refit {
+			require.Same(t, &train[0], &both.small.X[0], "no copy")
+		} else {
+			require.NotSame(t, &train[0], &both.small.X[0], "the training split's own buffer is not extended")
+		}
+	}
 }
 
 // A tiny refit run (one image per class and split, 2 epochs each): both
